@@ -1,0 +1,249 @@
+"""Checks used by the course notebooks.
+
+Visible tests call the ``assert_*`` helpers: on success they are silent and return None (a number
+on the last line of a test cell would be read by nbgrader as partial credit); on failure they raise
+``AssertionError`` with a Russian message — what was checked, expected vs got, a hint.
+
+Hidden tests call :func:`expect` with a key and a value computed from the student's code. The value
+is compared with the solution's, recorded by ``autograder build``; hidden tests hold no expected
+values, and the failure message never shows the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import reference as _reference
+
+__all__ = [
+    "assert_close",
+    "assert_dtype",
+    "assert_equal",
+    "assert_in_range",
+    "assert_shape",
+    "assert_unchanged",
+    "expect",
+]
+
+# Environment variables set by the instructor's tools (never by students).
+RECORD_ENV = "AUTOGRADER_RECORD"  # build: append the solution's values to this JSON-lines file
+REFERENCE_ENV = "AUTOGRADER_REFERENCE"  # grading: the reference file of the assignment
+
+
+def _fmt(value: Any) -> str:
+    """Short, readable text of a value for a message."""
+    if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)):
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError):
+            return repr(value)
+        if arr.dtype.kind in "biuf":
+            text = np.array2string(arr, precision=6, threshold=20, edgeitems=3, separator=", ")
+            return text if isinstance(value, np.ndarray) else text.replace("\n", "")
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return repr(value)
+
+
+def _as_float_array(value: Any) -> np.ndarray | None:
+    """A float copy of a number or array, or None when it is not numeric."""
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _fail(name: str, lines: list[str], hint: str | None) -> None:
+    __tracebackhide__ = True
+    text = [f"Проверка не пройдена: {name}"] + [f"  {line}" for line in lines]
+    if hint:
+        text.append(f"Подсказка: {hint}")
+    raise AssertionError("\n".join(text))
+
+
+def _none_returned(name: str, hint: str | None) -> None:
+    __tracebackhide__ = True
+    _fail(name, ["получено None: функция ничего не вернула — не забыли `return`?"], hint)
+
+
+def assert_close(
+    actual: Any,
+    expected: Any,
+    *,
+    name: str = "результат",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    hint: str | None = None,
+) -> None:
+    """Check that ``actual`` equals ``expected`` (numbers or arrays) within tolerances.
+
+    The shapes must match exactly (a scalar and a 0-d array count as the same).
+    """
+    __tracebackhide__ = True
+    if actual is None:
+        _none_returned(name, hint)
+    expected_arr = np.asarray(expected, dtype=float)
+    got = _as_float_array(actual)
+    if got is None:
+        _fail(name, [f"ожидалось число или массив чисел, получен тип {type(actual).__name__}"], hint)
+    if got.shape != expected_arr.shape:
+        _fail(
+            name,
+            [
+                f"ожидалась форма {expected_arr.shape}, получена {got.shape}",
+                f"получено: {_fmt(actual)}",
+            ],
+            hint,
+        )
+    with np.errstate(invalid="ignore"):
+        err = np.abs(got - expected_arr)
+        allowed = atol + rtol * np.abs(expected_arr)
+        bad = ~(err <= allowed)  # NaN counts as a mismatch
+        bad &= ~(np.isnan(got) & np.isnan(expected_arr))
+        bad &= ~(np.isinf(expected_arr) & (got == expected_arr))
+    if not np.any(bad):
+        return None
+    lines = [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"]
+    if expected_arr.ndim:
+        score = np.where(bad, np.nan_to_num(err - allowed, nan=np.inf), -np.inf)
+        worst = np.unravel_index(int(np.argmax(score)), got.shape)
+        lines.append(
+            f"наибольшее расхождение в элементе {list(worst)}: ожидалось "
+            f"{_fmt(expected_arr[worst])}, получено {_fmt(got[worst])}"
+        )
+    lines.append(f"допуск: rtol={rtol:g}, atol={atol:g}")
+    _fail(name, lines, hint)
+
+
+def assert_equal(actual: Any, expected: Any, *, name: str = "результат", hint: str | None = None):
+    """Check exact equality: strings, integers, booleans, lists or arrays of them."""
+    __tracebackhide__ = True
+    if actual is None and expected is not None:
+        _none_returned(name, hint)
+    if isinstance(expected, (np.ndarray, list, tuple)):
+        same = np.shape(actual) == np.shape(expected) and bool(
+            np.all(np.asarray(actual) == np.asarray(expected))
+        )
+    else:
+        same = type(actual) is type(expected) and actual == expected
+        if not same and isinstance(expected, (int, float)) and not isinstance(expected, bool):
+            same = isinstance(actual, (int, float, np.integer, np.floating)) and actual == expected
+    if not same:
+        _fail(name, [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"], hint)
+    return None
+
+
+def assert_shape(actual: Any, expected_shape: tuple, *, name: str = "результат", hint=None):
+    """Check the shape of an array (``np.shape``): e.g. ``(4, 1)`` for four samples, one output."""
+    __tracebackhide__ = True
+    if actual is None:
+        _none_returned(name, hint)
+    shape = np.shape(actual)
+    if shape != tuple(expected_shape):
+        _fail(name, [f"ожидалась форма {tuple(expected_shape)}, получена {shape}"], hint)
+    return None
+
+
+_KINDS = {"f": "вещественные числа (float)", "i": "целые числа (int)", "b": "логические (bool)"}
+
+
+def assert_dtype(actual: Any, expected: Any, *, name: str = "результат", hint=None):
+    """Check the element type of an array.
+
+    ``expected`` is a numpy dtype (``np.float64``) or a kind: ``"float"``, ``"int"``, ``"bool"``.
+    """
+    __tracebackhide__ = True
+    if actual is None:
+        _none_returned(name, hint)
+    if not isinstance(actual, (np.ndarray, np.generic)):
+        _fail(name, [f"ожидался массив numpy, получен тип {type(actual).__name__}"], hint)
+    kind = {"float": "f", "int": "i", "bool": "b"}.get(expected) if isinstance(expected, str) else None
+    if kind is not None:
+        got_kind = "i" if actual.dtype.kind == "u" else actual.dtype.kind
+        if got_kind != kind:
+            _fail(name, [f"ожидались {_KINDS[kind]}, получен dtype {actual.dtype}"], hint)
+    elif actual.dtype != np.dtype(expected):
+        _fail(name, [f"ожидался dtype {np.dtype(expected)}, получен {actual.dtype}"], hint)
+    return None
+
+
+def assert_in_range(value: Any, low: float, high: float, *, name: str = "результат", hint=None):
+    """Check that a single number lies in ``[low, high]``."""
+    __tracebackhide__ = True
+    if value is None:
+        _none_returned(name, hint)
+    arr = _as_float_array(value)
+    if arr is None or arr.size != 1:
+        _fail(name, [f"ожидалось одно число, получено {_fmt(value)}"], hint)
+    x = float(arr.reshape(()))
+    if not low <= x <= high:
+        _fail(name, [f"ожидалось число от {low:g} до {high:g}, получено {x:.6g}"], hint)
+    return None
+
+
+def assert_unchanged(before: Any, after: Any, *, name: str = "входные данные", hint=None):
+    """Check that a function left its input as it was (compare a copy taken before the call)."""
+    __tracebackhide__ = True
+    if np.shape(before) != np.shape(after) or not np.array_equal(
+        np.asarray(before), np.asarray(after), equal_nan=True
+    ):
+        _fail(
+            name,
+            ["функция изменила свой аргумент", f"было:  {_fmt(before)}", f"стало: {_fmt(after)}"],
+            hint or "не меняйте входные массивы на месте: работайте с копией или новым массивом",
+        )
+    return None
+
+
+# --- hidden tests -------------------------------------------------------------------------------
+
+_recorded: set[str] = set()
+_loaded: dict[Path, dict[str, Any]] = {}
+
+
+def _reference_path() -> Path:
+    env = os.environ.get(REFERENCE_ENV)
+    return Path(env) if env else Path.cwd() / _reference.REFERENCE_FILENAME
+
+
+def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Hidden-test check: ``value`` must match the solution's value recorded under ``key``.
+
+    ``key`` is ``"exercise/what"``, e.g. ``"sigmoid/large-inputs"``. Values may be numbers, arrays,
+    strings, or lists/dicts of them. Numbers are compared as ``|value - ref| <= atol + rtol*|ref|``.
+    """
+    __tracebackhide__ = True
+    if not isinstance(key, str) or "/" not in key:
+        raise ValueError(f"expect: ключ должен иметь вид 'упражнение/что', получено {key!r}")
+    record_to = os.environ.get(RECORD_ENV)
+    if record_to:
+        if key in _recorded:
+            raise ValueError(f"expect: ключ {key!r} использован дважды")
+        _recorded.add(key)
+        line = json.dumps({"key": key, "value": _reference.encode(value)}, ensure_ascii=False)
+        with open(record_to, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+        return None
+    path = _reference_path()
+    if path not in _loaded:
+        if not path.is_file():
+            raise RuntimeError(
+                f"Скрытая проверка {key!r}: нет файла эталонных значений {path}. "
+                "Скрытые проверки выполняются только при оценивании."
+            )
+        _loaded[path] = _reference.load(path)
+    values = _loaded[path]
+    if key not in values:
+        raise RuntimeError(
+            f"Скрытая проверка {key!r}: в {path.name} нет значения для этого ключа — "
+            "пересоберите курс командой `autograder build`."
+        )
+    problem = _reference.compare(values[key], value, rtol, atol)
+    if problem:
+        raise AssertionError(f"Скрытая проверка {key!r} не пройдена: {problem}")
+    return None

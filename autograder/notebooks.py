@@ -1,0 +1,98 @@
+"""Reading, normalising and writing notebooks, and finding the exercises in them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat.validator import ValidationError
+
+from .errors import CourseError
+
+# Cell metadata worth keeping: nbgrader's, and the lock flags it derives from it.
+_CELL_METADATA = ("nbgrader", "editable", "deletable", "tags")
+# Exercise cells, in this order: EX-task, EX-solution, EX-visible, EX-hidden.
+PARTS = ("task", "solution", "visible", "hidden")
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook; invalid JSON or an invalid notebook is a one-line CourseError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise CourseError(path, f"cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise CourseError(path, "not UTF-8 text") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except json.JSONDecodeError as e:
+        raise CourseError(path, f"invalid JSON at line {e.lineno}, column {e.colno}") from None
+    except Exception as e:  # nbformat raises several types for malformed notebooks
+        raise CourseError(path, f"not a notebook: {str(e).splitlines()[0]}") from None
+    try:
+        nbformat.validate(nb)
+    except ValidationError as e:
+        raise CourseError(path, f"invalid notebook: {e.message}") from None
+    return nb
+
+
+def normalise(nb: nbformat.NotebookNode, keep_outputs: bool) -> nbformat.NotebookNode:
+    """Drop what varies between machines and runs, so committed notebooks diff cleanly."""
+    nb.metadata = nbformat.from_dict(
+        {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                           "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+    )
+    for cell in nb.cells:
+        cell.metadata = nbformat.from_dict(
+            {k: v for k, v in cell.metadata.items() if k in _CELL_METADATA}
+        )
+        if cell.cell_type == "code" and not keep_outputs:
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Stable text: sorted keys, one-space indent (nbformat's own style), final newline."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+@dataclass
+class Exercise:
+    """The cells of one exercise, by part; ``points`` are the visible and hidden points."""
+
+    name: str
+    cells: dict[str, int] = field(default_factory=dict)  # part -> cell index
+    points: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def max_points(self) -> float:
+        return sum(self.points.values())
+
+
+def exercises(nb: nbformat.NotebookNode) -> list[Exercise]:
+    """Exercises in notebook order, from grade_ids of the form ``EX-part``."""
+    found: dict[str, Exercise] = {}
+    for index, cell in enumerate(nb.cells):
+        gid = grade_id(cell)
+        if not gid or "-" not in gid:
+            continue
+        name, part = gid.rsplit("-", 1)
+        if part not in PARTS or name == "provided":
+            continue
+        ex = found.setdefault(name, Exercise(name))
+        ex.cells[part] = index
+        meta = cell.metadata["nbgrader"]
+        if meta.get("grade"):
+            ex.points[part] = float(meta.get("points", 0))
+    return list(found.values())

@@ -1,0 +1,204 @@
+"""solutions/ -> notebooks/ + reference: ``autograder build`` and ``autograder check-release``.
+
+A build of an assignment (1) validates its source notebook, (2) executes it in a fresh kernel,
+recording every ``expect`` value as the hidden-test reference and refreshing the solution's
+outputs (nbval's reference), (3) runs nbgrader ``generate_assignment`` in a scratch course to make
+the student release, normalised for clean diffs. Everything is made in a temporary folder first and
+put in place only when every requested assignment built, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import fnmatch
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import notebooks
+from .checks import RECORD_ENV
+from .course import CONFIG_FILENAME, Course
+from .errors import CourseError
+from .execute import CellFailed, displays_value, kernel_session, stderr_text
+from .nbgrader_cmd import run_nbgrader
+from .reference import REFERENCE_FILENAME, dump
+from .validate import validate_source
+
+
+@dataclass
+class Built:
+    """What a build of one assignment produced, still in the temporary folder."""
+
+    assignment: str
+    solution_text: str  # the executed, normalised solution notebook
+    reference_text: str
+    release: Path  # folder with the student release
+
+
+def build(course: Course, assignments: list[str] | None = None) -> list[str]:
+    """Build the given assignments (default: all) and put the results in place."""
+    names = _requested(course, assignments)
+    with tempfile.TemporaryDirectory(prefix="autograder-build-") as tmp:
+        built = [_build_one(course, name, Path(tmp) / name) for name in names]
+        for b in built:
+            _install(course, b)
+    return names
+
+
+def check_release(course: Course, assignments: list[str] | None = None) -> list[str]:
+    """Rebuild in a temporary folder; return the paths that differ from what is committed."""
+    stale: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
+        for name in _requested(course, assignments):
+            b = _build_one(course, name, Path(tmp) / name)
+            ref = course.reference_file(name)
+            if not ref.is_file() or ref.read_text(encoding="utf-8") != b.reference_text:
+                stale.append(_rel(course, ref))
+            stale += [_rel(course, p) for p in _diff_tree(b.release, course.release_folder(name))]
+    return stale
+
+
+def _requested(course: Course, assignments: list[str] | None) -> list[str]:
+    if not assignments:
+        names = course.assignments()
+        if not names:
+            raise CourseError(course.source_dir, "no assignments to build")
+        return names
+    for name in assignments:
+        course.check_assignment(name)
+    return list(assignments)
+
+
+def _build_one(course: Course, name: str, work: Path) -> Built:
+    source_path = course.source_notebook(name)
+    nb = notebooks.read(source_path)
+    validate_source(nb, _rel(course, source_path))
+    ignore = shutil.ignore_patterns(*course.config.CourseDirectory.get("ignore", []),
+                                    REFERENCE_FILENAME)
+    # A private copy to execute in, so files the notebook writes reach neither source nor release.
+    run_dir = work / "run"
+    shutil.copytree(source_path.parent, run_dir, ignore=ignore)
+    solution, values = _execute_recording(course, nb, run_dir, _rel(course, source_path))
+    # A scratch course for nbgrader, with the repository's own configuration.
+    scratch = work / "course"
+    shutil.copytree(source_path.parent, scratch / course.source_dir.name / name, ignore=ignore)
+    shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
+    run_nbgrader(
+        ["generate_assignment", name, "--force", "--create",
+         f"--CourseDirectory.root={scratch}",
+         f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}"],
+        cwd=scratch,
+    )
+    release = scratch / course.release_dir.name / name
+    for path in sorted(release.rglob("*.ipynb")):
+        rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)
+        path.write_text(notebooks.dumps(rel_nb), encoding="utf-8")
+    leaked = [p for p in release.rglob("*") if fnmatch.fnmatch(p.name, REFERENCE_FILENAME)]
+    if leaked:
+        raise CourseError(source_path, "the release would contain the hidden-test reference")
+    return Built(
+        assignment=name,
+        solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),
+        reference_text=dump(values, name),
+        release=release,
+    )
+
+
+def _execute_recording(course: Course, nb, run_dir: Path, label: str):
+    """Run the solution top to bottom, recording expect() values cell by cell."""
+    record = run_dir.parent / "record.jsonl"
+    record.touch()
+    values: dict = {}
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a copy: outputs are written into it
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    with kernel_session(nb, run_dir, course.cell_timeout, {RECORD_ENV: str(record)}) as session:
+        done = 0
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            gid = notebooks.grade_id(cell) or f"cell {index + 1}"
+            try:
+                session.run_cell(index)
+            except CellFailed as e:
+                raise CourseError(label, f"{gid!r} raised {e.summary}") from None
+            new = record.read_text(encoding="utf-8").splitlines()[done:]
+            done += len(new)
+            for line in new:
+                entry = json.loads(line)
+                key = entry["key"]
+                exercise = gid.removesuffix("-hidden")
+                if exercise == gid or not key.startswith(exercise + "/"):
+                    raise CourseError(
+                        label, f"expect key {key!r} used in {gid!r}: keys 'EX/…' belong in EX-hidden"
+                    )
+                values[key] = entry["value"]
+            _check_test_cell(cell, gid, label)
+    return nb, values
+
+
+def _check_test_cell(cell, gid: str, label: str) -> None:
+    if not cell.metadata.get("nbgrader", {}).get("grade"):
+        return
+    err = stderr_text(cell)
+    if err:
+        first = err.strip().splitlines()[0] if err.strip() else "(blank)"
+        raise CourseError(label, f"{gid!r} writes to stderr (nbgrader would score it 0): {first}")
+    if displays_value(cell):
+        raise CourseError(label, f"{gid!r} ends in a value (nbgrader would read it as a score)")
+
+
+def _install(course: Course, b: Built) -> None:
+    """Put one build in place: each file is replaced whole (write to a temp name, rename)."""
+    _replace_text(course.source_notebook(b.assignment), b.solution_text)
+    _replace_text(course.reference_file(b.assignment), b.reference_text)
+    target = course.release_folder(b.assignment)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    incoming = target.with_name(f".{b.assignment}.new")
+    outgoing = target.with_name(f".{b.assignment}.old")
+    for leftover in (incoming, outgoing):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(b.release, incoming)
+    if target.exists():
+        target.rename(outgoing)
+    incoming.rename(target)
+    shutil.rmtree(outgoing, ignore_errors=True)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _diff_tree(built: Path, committed: Path) -> list[Path]:
+    """Files of ``committed`` that differ from ``built``, are missing, or are extra."""
+    if not committed.is_dir():
+        return [committed]
+    cmp = filecmp.dircmp(built, committed)
+    out: list[Path] = []
+
+    def walk(c: filecmp.dircmp, rel: Path) -> None:
+        out.extend(committed / rel / n for n in c.left_only + c.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        out.extend(committed / rel / n for n in mismatch + errors)
+        for sub, sc in c.subdirs.items():
+            walk(sc, rel / sub)
+
+    walk(cmp, Path())
+    return sorted(out)
+
+
+def _rel(course: Course, path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(course.root))
+    except ValueError:
+        return str(path)

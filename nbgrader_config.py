@@ -1,0 +1,17 @@
+# nbgrader configuration of the course; the `autograder` package reads the same file.
+# Plain `nbgrader ...` commands work from the repository root with it.
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "neuro-from-scratch"
+# Instructor source notebooks (solutions + visible and hidden tests) and the student release.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+# The hidden-test reference lives beside each solution notebook and never reaches the release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "reference.json"]
+
+# One per-cell timeout (seconds) for grading and for nbval in CI (tests/conftest.py reads it).
+c.Execute.timeout = 120
+
+# What students see in place of the solution.
+c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
