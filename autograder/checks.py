@@ -50,14 +50,6 @@ def _fmt(value: Any) -> str:
     return repr(value)
 
 
-def _as_float_array(value: Any) -> np.ndarray | None:
-    """A float copy of a number or array, or None when it is not numeric."""
-    try:
-        return np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
 def _fail(name: str, lines: list[str], hint: str | None) -> None:
     __tracebackhide__ = True
     text = [f"Проверка не пройдена: {name}"] + [f"  {line}" for line in lines]
@@ -88,7 +80,7 @@ def assert_close(
     if actual is None:
         _none_returned(name, hint)
     expected_arr = np.asarray(expected, dtype=float)
-    got = _as_float_array(actual)
+    got = _reference.as_float_array(actual)
     if got is None:
         _fail(name, [f"ожидалось число или массив чисел, получен тип {type(actual).__name__}"], hint)
     if got.shape != expected_arr.shape:
@@ -100,20 +92,15 @@ def assert_close(
             ],
             hint,
         )
-    with np.errstate(invalid="ignore"):
-        err = np.abs(got - expected_arr)
-        allowed = atol + rtol * np.abs(expected_arr)
-        bad = ~(err <= allowed)  # NaN counts as a mismatch
-        bad &= ~(np.isnan(got) & np.isnan(expected_arr))
-        bad &= ~(np.isinf(expected_arr) & (got == expected_arr))
+    bad, err = _reference.mismatches(got, expected_arr, rtol, atol)
     if not np.any(bad):
         return None
     lines = [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"]
     if expected_arr.ndim:
-        score = np.where(bad, np.nan_to_num(err - allowed, nan=np.inf), -np.inf)
+        score = np.where(bad, np.nan_to_num(err, nan=np.inf), -1.0)
         worst = np.unravel_index(int(np.argmax(score)), got.shape)
         lines.append(
-            f"наибольшее расхождение в элементе {list(worst)}: ожидалось "
+            f"наибольшее расхождение в элементе {[int(i) for i in worst]}: ожидалось "
             f"{_fmt(expected_arr[worst])}, получено {_fmt(got[worst])}"
         )
     lines.append(f"допуск: rtol={rtol:g}, atol={atol:g}")
@@ -132,7 +119,8 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "результат"
     else:
         same = type(actual) is type(expected) and actual == expected
         if not same and isinstance(expected, (int, float)) and not isinstance(expected, bool):
-            same = isinstance(actual, (int, float, np.integer, np.floating)) and actual == expected
+            number = (int, float, np.integer, np.floating)
+            same = isinstance(actual, number) and not isinstance(actual, bool) and actual == expected
     if not same:
         _fail(name, [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"], hint)
     return None
@@ -177,7 +165,7 @@ def assert_in_range(value: Any, low: float, high: float, *, name: str = "рез�
     __tracebackhide__ = True
     if value is None:
         _none_returned(name, hint)
-    arr = _as_float_array(value)
+    arr = _reference.as_float_array(value)
     if arr is None or arr.size != 1:
         _fail(name, [f"ожидалось одно число, получено {_fmt(value)}"], hint)
     x = float(arr.reshape(()))

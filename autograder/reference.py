@@ -121,31 +121,55 @@ def compare(reference: Any, value: Any, rtol: float, atol: float, where: str = "
     return _compare_numeric(np.asarray(reference), value, rtol, atol, at)
 
 
+def as_float_array(value: Any) -> np.ndarray | None:
+    """A float copy of a number or array (what is compared is numbers, not the object)."""
+    if isinstance(value, (str, bytes)):
+        return None
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def mismatches(got: np.ndarray, ref: np.ndarray, rtol: float, atol: float):
+    """Per element: (True where ``got`` is not close to ``ref``, the absolute error).
+
+    Finite references allow ``atol + rtol*|ref|``; nan and ±inf must be matched exactly.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        finite = np.isfinite(ref)
+        err = np.abs(got - ref)
+        close = finite & (err <= atol + rtol * np.abs(np.where(finite, ref, 0.0)))
+        same_special = ~finite & ((np.isnan(ref) & np.isnan(got)) | (ref == got))
+    return ~(close | same_special), err
+
+
+def _magnitude(x: float) -> str:
+    """Only the order of magnitude, so an error never spells out the reference value."""
+    if not np.isfinite(x):
+        return "бесконечна"
+    return f"порядка 1e{int(np.floor(np.log10(x))):+03d}" if x > 0 else "0"
+
+
 def _compare_numeric(ref: np.ndarray, value: Any, rtol: float, atol: float, at: str) -> str | None:
     if value is None:
         return f"получено None вместо числа или массива{at}"
-    try:
-        # Copy into a plain float array: what is compared is the numbers, not the object.
-        got = np.array(value, dtype=float)
-    except (TypeError, ValueError):
+    got = as_float_array(value)
+    if got is None:
         return f"ожидалось число или массив чисел, получен {type(value).__name__}{at}"
     if got.shape != ref.shape:
         return f"форма {got.shape} не совпадает с эталоном{at}"
     ref = ref.astype(float)
-    same_nonfinite = (np.isnan(ref) & np.isnan(got)) | (np.isinf(ref) & (ref == got))
-    bad_nonfinite = ~np.isfinite(ref) | ~np.isfinite(got)
-    if np.any(bad_nonfinite & ~same_nonfinite):
-        n = int(np.sum(bad_nonfinite & ~same_nonfinite))
-        return f"{n} элемент(ов) nan/inf не совпадают с эталоном{at}"
-    finite = np.isfinite(ref)
-    err = np.where(finite, np.abs(got - ref), 0.0)
-    excess = err - (atol + rtol * np.abs(np.where(finite, ref, 0.0)))
-    if np.all(excess <= 0):
+    bad, err = mismatches(got, ref, rtol, atol)
+    if not np.any(bad):
         return None
-    worst = np.unravel_index(int(np.argmax(excess)), ref.shape) if ref.ndim else ()
-    pos = f" в элементе {list(worst)}" if ref.ndim else ""
-    n_bad = int(np.sum(excess > 0))
+    special = bad & (~np.isfinite(ref) | ~np.isfinite(got))
+    if np.any(special):
+        return f"{int(np.sum(special))} элемент(ов) nan/inf не совпадают с эталоном{at}"
+    worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), ref.shape)
+    pos = f" в элементе {[int(i) for i in worst]}" if ref.ndim else ""
     return (
-        f"ошибка {float(err[worst]):.2e}{pos} больше допуска "
-        f"(rtol={rtol:g}, atol={atol:g}); не совпадает элементов: {n_bad} из {ref.size}{at}"
+        f"ошибка {_magnitude(float(err[worst]))}{pos} больше допуска "
+        f"(rtol={rtol:g}, atol={atol:g}); не совпадает элементов: {int(np.sum(bad))} "
+        f"из {ref.size}{at}"
     )

@@ -1,0 +1,38 @@
+"""Shared test set-up: one cell timeout for nbval and grading, quiet kernels, course fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.course import Course
+from autograder.execute import QUIET_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = Course(ROOT)
+
+
+def pytest_configure(config):
+    # nbval's per-cell timeout is the one nbgrader grades with (nbgrader_config.py).
+    if hasattr(config.option, "nbval_cell_timeout"):
+        config.option.nbval_cell_timeout = COURSE.cell_timeout
+    # Kernels started by nbval inherit this environment: keep TensorFlow off stderr.
+    os.environ.update(QUIET_ENV)
+
+
+def pytest_collection_modifyitems(config, items):
+    # nbval cells run real kernels: mark them slow like the other notebook-level tests.
+    for item in items:
+        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.slow)
+
+
+def assignments() -> list[str]:
+    return COURSE.assignments()
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return COURSE

@@ -1,0 +1,252 @@
+"""Unit tests of autograder.checks: every helper, on success and on failure, and expect()."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from autograder import checks, reference
+from autograder.checks import (
+    assert_close,
+    assert_dtype,
+    assert_equal,
+    assert_in_range,
+    assert_shape,
+    assert_unchanged,
+    expect,
+)
+
+
+def failure(fn, *args, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+# --- assert_close -------------------------------------------------------------------------------
+
+
+def test_assert_close_passes_silently_on_numbers_lists_and_arrays():
+    assert assert_close(0.5, 0.5) is None
+    assert assert_close(np.float64(0.1 + 0.2), 0.3) is None
+    assert assert_close([1.0, 2.0], np.array([1.0, 2.0 + 1e-12])) is None
+    assert assert_close(np.zeros((2, 3)), np.zeros((2, 3))) is None
+
+
+def test_assert_close_reports_name_expected_got_worst_element_and_hint():
+    msg = failure(
+        assert_close, [0.1, 0.5, 0.9], [0.1, 0.5, 0.7], name="sigmoid(x)", hint="знак!"
+    )
+    assert msg.startswith("Проверка не пройдена: sigmoid(x)")
+    assert "ожидалось" in msg and "получено" in msg
+    assert "наибольшее расхождение в элементе [2]" in msg
+    assert "ожидалось 0.7, получено 0.9" in msg
+    assert msg.rstrip().endswith("Подсказка: знак!")
+
+
+def test_assert_close_picks_the_worst_element_of_a_matrix():
+    expected = np.zeros((2, 3))
+    actual = expected.copy()
+    actual[0, 1] = 0.01
+    actual[1, 2] = 5.0
+    assert "элементе [1, 2]" in failure(assert_close, actual, expected)
+
+
+def test_assert_close_reports_shape_mismatch():
+    msg = failure(assert_close, np.ones((3, 1)), np.ones(3))
+    assert "ожидалась форма (3,), получена (3, 1)" in msg
+
+
+def test_assert_close_scalar_vs_array_of_one_is_a_shape_error():
+    assert "получена (1,)" in failure(assert_close, np.array([0.5]), 0.5)
+
+
+def test_assert_close_explains_none_and_non_numbers():
+    assert "return" in failure(assert_close, None, 1.0)
+    assert "получен тип str" in failure(assert_close, "abc", 1.0)
+
+
+def test_assert_close_treats_nan_as_a_mismatch_but_matching_nan_and_inf_as_equal():
+    failure(assert_close, [np.nan, 1.0], [0.0, 1.0])
+    assert assert_close([np.nan, np.inf], [np.nan, np.inf]) is None
+    failure(assert_close, [np.inf], [-np.inf])
+
+
+def test_assert_close_honours_tolerances():
+    assert assert_close(1.001, 1.0, rtol=1e-2) is None
+    failure(assert_close, 1.001, 1.0)
+    assert assert_close(1e-9, 0.0, atol=1e-8) is None
+
+
+def test_assert_close_summarises_large_arrays():
+    msg = failure(assert_close, np.arange(1000.0), np.arange(1000.0) + 1)
+    assert "..." in msg and len(msg) < 1000
+
+
+# --- other helpers ------------------------------------------------------------------------------
+
+
+def test_assert_equal():
+    assert assert_equal("Neuron", "Neuron") is None
+    assert assert_equal([1, 0, 1], np.array([1, 0, 1])) is None
+    assert assert_equal(3, 3.0) is None
+    assert "ожидалось: 'Neuron'" in failure(assert_equal, "neuron", "Neuron")
+    failure(assert_equal, [1, 0], [1, 0, 1])
+    failure(assert_equal, True, 1)
+    assert "return" in failure(assert_equal, None, 2)
+
+
+def test_assert_shape():
+    assert assert_shape(np.zeros((4, 1)), (4, 1)) is None
+    assert assert_shape(np.float64(1.0), ()) is None
+    assert assert_shape([[1, 2, 3]], (1, 3)) is None
+    msg = failure(assert_shape, np.zeros(4), (4, 1), name="y_pred", hint="reshape")
+    assert "y_pred" in msg and "ожидалась форма (4, 1), получена (4,)" in msg and "reshape" in msg
+    assert "return" in failure(assert_shape, None, (3,))
+
+
+def test_assert_dtype():
+    assert assert_dtype(np.zeros(3), "float") is None
+    assert assert_dtype(np.zeros(3, dtype=np.int32), "int") is None
+    assert assert_dtype(np.zeros(3, dtype=np.uint8), "int") is None
+    assert assert_dtype(np.zeros(3) > 1, "bool") is None
+    assert assert_dtype(np.zeros(3, dtype=np.float32), np.float32) is None
+    assert "получен dtype int64" in failure(assert_dtype, np.arange(3), "float")
+    assert "ожидался dtype float64, получен float32" in failure(
+        assert_dtype, np.zeros(3, dtype=np.float32), np.float64
+    )
+    assert "массив numpy" in failure(assert_dtype, [1.0], "float")
+
+
+def test_assert_in_range():
+    assert assert_in_range(0.995, 0.99, 1.0) is None
+    assert assert_in_range(np.array(0.5), 0, 1) is None
+    assert "от 0.99 до 1, получено 0.5" in failure(assert_in_range, 0.5, 0.99, 1.0)
+    assert "одно число" in failure(assert_in_range, [0.1, 0.2], 0, 1)
+    assert "return" in failure(assert_in_range, None, 0, 1)
+
+
+def test_assert_unchanged():
+    before = np.array([1.0, 2.0])
+    assert assert_unchanged(before, before.copy()) is None
+    msg = failure(assert_unchanged, before, before * 2, name="X")
+    assert "X" in msg and "изменила" in msg and "Подсказка" in msg
+
+
+# --- reference values ---------------------------------------------------------------------------
+
+
+VALUES = [
+    0.25,
+    3,
+    True,
+    "Neuron",
+    None,
+    np.float64(0.5),
+    np.array([[1.0, np.nan], [np.inf, -np.inf]]),
+    np.arange(6, dtype=np.int32).reshape(2, 3),
+    np.array([True, False]),
+    [np.zeros(2), {"a": 1.5, "b": [1, 2]}],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda v: type(v).__name__)
+def test_reference_round_trip_through_json(value):
+    decoded = reference.decode(json.loads(json.dumps(reference.encode(value))))
+    assert reference.compare(decoded, value, rtol=0, atol=0) is None
+    if isinstance(value, np.ndarray):
+        assert decoded.dtype == value.dtype and decoded.shape == value.shape
+
+
+def test_reference_rejects_unsupported_values():
+    with pytest.raises(TypeError):
+        reference.encode(object())
+    with pytest.raises(TypeError):
+        reference.encode({1: 2.0})
+
+
+# --- expect -------------------------------------------------------------------------------------
+
+
+SECRET = 0.123456789
+
+
+@pytest.fixture
+def reference_file(tmp_path, monkeypatch):
+    """A reference file as `autograder build` writes it, and a clean expect() cache."""
+    values = {
+        "ex/number": reference.encode(SECRET),
+        "ex/array": reference.encode(np.array([[SECRET, 2.0], [3.0, 4.0]])),
+        "ex/dict": reference.encode({"w": np.array([SECRET, 1.0]), "name": "Neuron"}),
+        "ex/list": reference.encode([SECRET, "x"]),
+    }
+    path = tmp_path / "reference.json"
+    path.write_text(reference.dump(values, "test"), encoding="utf-8")
+    monkeypatch.setenv(checks.REFERENCE_ENV, str(path))
+    monkeypatch.delenv(checks.RECORD_ENV, raising=False)
+    monkeypatch.setattr(checks, "_loaded", {})
+    return path
+
+
+def test_expect_passes_on_matching_values(reference_file):
+    assert expect("ex/number", SECRET + 1e-12) is None
+    assert expect("ex/array", [[SECRET, 2.0], [3.0, 4.0]]) is None
+    assert expect("ex/dict", {"w": np.array([SECRET, 1.0]), "name": "Neuron"}) is None
+    assert expect("ex/list", (SECRET, "x")) is None
+    assert expect("ex/number", SECRET * 1.01, rtol=0.02) is None
+
+
+@pytest.mark.parametrize(
+    "key, wrong, says",
+    [
+        ("ex/number", 0.5, "ошибка порядка 1e-01 больше допуска"),
+        ("ex/array", [[0.0, 2.0], [3.0, 4.0]], "в элементе [0, 0]"),
+        ("ex/array", np.zeros(4), "форма (4,) не совпадает с эталоном"),
+        ("ex/array", None, "None"),
+        ("ex/dict", {"w": np.array([0.0, 1.0]), "name": "Neuron"}, "['w']"),
+        ("ex/dict", {"w": np.array([SECRET, 1.0])}, "нет ключей ['name']"),
+        ("ex/dict", {"w": np.array([SECRET, 1.0]), "name": "neuron"}, "не совпадает с эталоном"),
+        ("ex/list", [SECRET], "длина 1"),
+        ("ex/number", np.nan, "nan/inf"),
+        ("ex/number", "0.12", "получен str"),
+    ],
+)
+def test_expect_failure_names_the_key_and_never_the_reference(reference_file, key, wrong, says):
+    msg = failure(expect, key, wrong)
+    assert msg.startswith(f"Скрытая проверка {key!r} не пройдена")
+    assert says in msg
+    for shown in ("0.123", "1.23", "0.1234", "Neuron"):
+        assert shown not in msg
+
+
+def test_expect_missing_key_is_an_error_not_a_pass(reference_file):
+    with pytest.raises(RuntimeError, match="нет значения для этого ключа"):
+        expect("ex/unknown", 1.0)
+
+
+def test_expect_without_reference_file_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(checks.REFERENCE_ENV, str(tmp_path / "missing.json"))
+    monkeypatch.delenv(checks.RECORD_ENV, raising=False)
+    monkeypatch.setattr(checks, "_loaded", {})
+    with pytest.raises(RuntimeError, match="нет файла эталонных значений"):
+        expect("ex/number", 1.0)
+
+
+def test_expect_rejects_malformed_keys(reference_file):
+    with pytest.raises(ValueError, match="упражнение/что"):
+        expect("no-slash", 1.0)
+
+
+def test_expect_records_values_and_refuses_a_key_twice(tmp_path, monkeypatch):
+    record = tmp_path / "record.jsonl"
+    monkeypatch.setenv(checks.RECORD_ENV, str(record))
+    monkeypatch.setattr(checks, "_recorded", set())
+    assert expect("ex/a", np.array([1.0, 2.0])) is None
+    assert expect("ex/b", "text") is None
+    with pytest.raises(ValueError, match="использован дважды"):
+        expect("ex/a", 3.0)
+    lines = [json.loads(line) for line in record.read_text().splitlines()]
+    assert [entry["key"] for entry in lines] == ["ex/a", "ex/b"]
+    assert reference.compare(reference.decode(lines[0]["value"]), [1.0, 2.0], 0, 0) is None
