@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -72,15 +73,19 @@ def kernel_session(
     nb: nbformat.NotebookNode, workdir: Path, timeout: int, env: dict[str, str] | None = None
 ) -> Iterator[KernelSession]:
     """Start a fresh kernel in ``workdir`` for ``nb`` and shut it down afterwards."""
+    # Encrypted transport where the kernel supports it (ipykernel does): no plain-TCP warning.
+    km = AsyncKernelManager(kernel_name="python3", transport_encryption="auto")
     client = NotebookClient(
         nb,
+        km=km,
         timeout=timeout,
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(workdir)}},
     )
-    with client.setup_kernel(env=kernel_env(env)):
+    # We made the kernel manager, so nbclient would not shut the kernel down unless told to.
+    with client.setup_kernel(env=kernel_env(env), cleanup_kc=True):
         yield KernelSession(client)
 
 

@@ -17,24 +17,29 @@ _CELL_METADATA = ("nbgrader", "editable", "deletable", "tags")
 PARTS = ("task", "solution", "visible", "hidden")
 
 
-def read(path: Path) -> nbformat.NotebookNode:
-    """Read a notebook; invalid JSON or an invalid notebook is a one-line CourseError."""
+def read(path: Path, label: str | None = None) -> nbformat.NotebookNode:
+    """Read a notebook; invalid JSON or an invalid notebook is a one-line CourseError.
+
+    ``label`` names the file in messages (default: ``path``).
+    """
+    where = label or path
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as e:
-        raise CourseError(path, f"cannot read: {e.strerror}") from None
+        raise CourseError(where, f"cannot read: {e.strerror}") from None
     except UnicodeDecodeError:
-        raise CourseError(path, "not UTF-8 text") from None
+        raise CourseError(where, "not UTF-8 text") from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CourseError(where, f"invalid JSON at line {e.lineno}, column {e.colno}") from None
     try:
         nb = nbformat.reads(text, as_version=4)
-    except json.JSONDecodeError as e:
-        raise CourseError(path, f"invalid JSON at line {e.lineno}, column {e.colno}") from None
-    except Exception as e:  # nbformat raises several types for malformed notebooks
-        raise CourseError(path, f"not a notebook: {str(e).splitlines()[0]}") from None
-    try:
         nbformat.validate(nb)
     except ValidationError as e:
-        raise CourseError(path, f"invalid notebook: {e.message}") from None
+        raise CourseError(where, f"invalid notebook: {e.message}") from None
+    except Exception as e:  # nbformat raises several types for malformed notebooks
+        raise CourseError(where, f"not a notebook: {str(e).splitlines()[0]}") from None
     return nb
 
 

@@ -76,14 +76,15 @@ def _requested(course: Course, assignments: list[str] | None) -> list[str]:
 
 def _build_one(course: Course, name: str, work: Path) -> Built:
     source_path = course.source_notebook(name)
-    nb = notebooks.read(source_path)
-    validate_source(nb, _rel(course, source_path))
+    label = _rel(course, source_path)
+    nb = notebooks.read(source_path, label)
+    validate_source(nb, label)
     ignore = shutil.ignore_patterns(*course.config.CourseDirectory.get("ignore", []),
                                     REFERENCE_FILENAME)
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     shutil.copytree(source_path.parent, run_dir, ignore=ignore)
-    solution, values = _execute_recording(course, nb, run_dir, _rel(course, source_path))
+    solution, values = _execute_recording(course, nb, run_dir, label)
     # A scratch course for nbgrader, with the repository's own configuration.
     scratch = work / "course"
     shutil.copytree(source_path.parent, scratch / course.source_dir.name / name, ignore=ignore)
@@ -100,7 +101,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
         path.write_text(notebooks.dumps(rel_nb), encoding="utf-8")
     leaked = [p for p in release.rglob("*") if fnmatch.fnmatch(p.name, REFERENCE_FILENAME)]
     if leaked:
-        raise CourseError(source_path, "the release would contain the hidden-test reference")
+        raise CourseError(label, "the release would contain the hidden-test reference")
     return Built(
         assignment=name,
         solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),

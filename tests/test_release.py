@@ -1,0 +1,167 @@
+"""The release pipeline: notebooks/ and references in sync, clean releases, clear errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import notebooks
+from autograder.course import Course
+from autograder.release import check_release
+from tests.conftest import COURSE, ROOT, assignments
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS")
+
+
+def autograder(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+@pytest.mark.slow
+def test_release_and_references_are_in_sync_with_solutions():
+    assert check_release(COURSE) == [], "run `autograder build` and commit the result"
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_release_holds_no_solution_hidden_test_reference_or_output(assignment):
+    folder = COURSE.release_folder(assignment)
+    assert not list(folder.rglob("reference.json"))
+    release = notebooks.read(folder / f"{assignment}.ipynb")
+    source = notebooks.read(COURSE.source_notebook(assignment))
+    assert set(release.metadata) == {"kernelspec", "language_info"}
+    for cell in release.cells:
+        assert not any(marker in cell.source for marker in SOLUTION_MARKERS), cell.source
+        assert set(cell.metadata) <= {"nbgrader", "editable", "deletable", "tags"}
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    for ex in notebooks.exercises(source):
+        hidden = release.cells[ex.cells["hidden"]].source
+        assert "expect(" not in hidden, f"{ex.name}: hidden tests leaked into the release"
+        assert hidden.startswith("# Скрытые проверки")
+        solution = source.cells[ex.cells["solution"]].source
+        body = solution.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+        released = release.cells[ex.cells["solution"]].source
+        for line in body.strip().splitlines():
+            assert line.strip() not in released, f"{ex.name}: solution line leaked: {line}"
+        assert "raise NotImplementedError()" in released
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_reference_has_every_key_the_hidden_tests_use(assignment):
+    source = notebooks.read(COURSE.source_notebook(assignment))
+    keys = json.loads(COURSE.reference_file(assignment).read_text())["values"]
+    for ex in notebooks.exercises(source):
+        hidden = source.cells[ex.cells["hidden"]].source
+        used = [part.split('"')[1] for part in hidden.split("expect(")[1:]]
+        assert used, f"{ex.name}: no expect() in the hidden tests"
+        for key in used:
+            assert key.startswith(f"{ex.name}/") and key in keys, key
+
+
+# --- bad input: one line naming the file and the problem, non-zero exit, nothing written -------
+
+
+@pytest.fixture
+def scratch_course(tmp_path):
+    """A copy of the course with one assignment, built, to break in various ways."""
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    name = assignments()[0]
+    shutil.copytree(COURSE.source_dir / name, root / "solutions" / name)
+    shutil.copytree(COURSE.release_folder(name), root / "notebooks" / name)
+    return Course(root), name
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def edit_source(course: Course, name: str, change) -> Path:
+    path = course.source_notebook(name)
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+    return path
+
+
+def cell_by_id(nb, grade_id):
+    return next(c for c in nb.cells if notebooks.grade_id(c) == grade_id)
+
+
+def first_test_cell(nb):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+
+
+def break_json(course, name):
+    path = course.source_notebook(name)
+    path.write_text(path.read_text()[:-200])
+
+
+def duplicate_grade_id(course, name):
+    def change(nb):
+        ids = [notebooks.grade_id(c) for c in nb.cells if notebooks.grade_id(c)]
+        cell_by_id(nb, ids[1]).metadata.nbgrader.grade_id = ids[0]
+    edit_source(course, name, change)
+
+
+def drop_points(course, name):
+    edit_source(course, name, lambda nb: first_test_cell(nb).metadata.nbgrader.pop("points"))
+
+
+def expect_twice(course, name):
+    def change(nb):
+        hidden = next(c for c in nb.cells if (notebooks.grade_id(c) or "").endswith("-hidden"))
+        lines = [line for line in hidden.source.splitlines() if line.startswith("expect(")]
+        hidden.source = hidden.source.replace(lines[0], lines[0] + "\n" + lines[0])
+    edit_source(course, name, change)
+
+
+BAD_INPUTS = {
+    "invalid JSON": (break_json, "invalid JSON"),
+    "duplicated grade_id": (duplicate_grade_id, "duplicated grade_id"),
+    "test cell without points": (drop_points, "has no points"),
+    "expect key used twice": (expect_twice, "использован дважды"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_build_rejects_bad_source_in_one_line_and_writes_nothing(scratch_course, case):
+    course, name = scratch_course
+    breaker, says = BAD_INPUTS[case]
+    breaker(course, name)
+    before = snapshot(course.root)
+    result = autograder("build", cwd=course.root)
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    assert f"solutions/{name}/{name}.ipynb" in message and says in message, message
+    assert snapshot(course.root) == before
+
+
+def test_build_rejects_an_unknown_assignment(scratch_course):
+    course, _ = scratch_course
+    before = snapshot(course.root)
+    result = autograder("build", "99-nothing", cwd=course.root)
+    assert result.returncode == 2
+    assert "unknown assignment '99-nothing'" in result.stderr and "\n" not in result.stderr.strip()
+    assert snapshot(course.root) == before
+
+
+@pytest.mark.slow
+def test_check_release_names_the_stale_notebook(scratch_course):
+    course, name = scratch_course
+    release = course.release_folder(name) / f"{name}.ipynb"
+    release.write_text(release.read_text().replace("Нейрон", "Нейронъ", 1))
+    result = autograder("check-release", cwd=course.root)
+    assert result.returncode == 1
+    assert f"notebooks/{name}/{name}.ipynb: out of sync" in result.stderr
