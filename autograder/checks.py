@@ -82,7 +82,9 @@ def assert_close(
     expected_arr = np.asarray(expected, dtype=float)
     got = _reference.as_float_array(actual)
     if got is None:
-        _fail(name, [f"ожидалось число или массив чисел, получен тип {type(actual).__name__}"], hint)
+        _fail(
+            name, [f"ожидалось число или массив чисел, получен тип {type(actual).__name__}"], hint
+        )
     if got.shape != expected_arr.shape:
         _fail(
             name,
@@ -120,7 +122,9 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "результат"
         same = type(actual) is type(expected) and actual == expected
         if not same and isinstance(expected, (int, float)) and not isinstance(expected, bool):
             number = (int, float, np.integer, np.floating)
-            same = isinstance(actual, number) and not isinstance(actual, bool) and actual == expected
+            same = (
+                isinstance(actual, number) and not isinstance(actual, bool) and actual == expected
+            )
     if not same:
         _fail(name, [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"], hint)
     return None
@@ -150,7 +154,9 @@ def assert_dtype(actual: Any, expected: Any, *, name: str = "результат"
         _none_returned(name, hint)
     if not isinstance(actual, (np.ndarray, np.generic)):
         _fail(name, [f"ожидался массив numpy, получен тип {type(actual).__name__}"], hint)
-    kind = {"float": "f", "int": "i", "bool": "b"}.get(expected) if isinstance(expected, str) else None
+    kind = (
+        {"float": "f", "int": "i", "bool": "b"}.get(expected) if isinstance(expected, str) else None
+    )
     if kind is not None:
         got_kind = "i" if actual.dtype.kind == "u" else actual.dtype.kind
         if got_kind != kind:

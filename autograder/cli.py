@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="autograder", description="«Нейросети с нуля»: the course's release pipeline."
     )
     parser.add_argument(
-        "--root", type=Path, default=None,
+        "--root",
+        type=Path,
+        default=None,
         help="course root (default: the folder with nbgrader_config.py, here or above)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         stale = release.check_release(course, args.assignments)
         if stale:
             for path in stale:
-                print(f"{path}: out of sync with solutions/ (run `autograder build`)",
-                      file=sys.stderr)
+                print(
+                    f"{path}: out of sync with solutions/ (run `autograder build`)", file=sys.stderr
+                )
             return 1
         print("release and references are in sync with solutions/")
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,8 @@ QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, **QUIET_ENV, **(extra or {})}
+    # Tools the notebooks may call (and the kernel itself) come from this environment first.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     # A kernel started by the tools must not record or read another run's reference by accident.
     for key in ("AUTOGRADER_RECORD", "AUTOGRADER_REFERENCE"):
         if extra is None or key not in extra:
@@ -92,7 +95,8 @@ def kernel_session(
 def stderr_text(cell: nbformat.NotebookNode) -> str:
     """What the cell wrote to stderr (nbgrader scores a test cell with any of it 0)."""
     return "".join(
-        o.get("text", "") for o in cell.get("outputs", [])
+        o.get("text", "")
+        for o in cell.get("outputs", [])
         if o.output_type == "stream" and o.name == "stderr"
     )
 

@@ -47,8 +47,11 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool) -> nbformat.Noteboo
     """Drop what varies between machines and runs, so committed notebooks diff cleanly."""
     nb.metadata = nbformat.from_dict(
         {
-            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                           "name": "python3"},
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
             "language_info": {"name": "python"},
         }
     )

@@ -79,8 +79,9 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     label = _rel(course, source_path)
     nb = notebooks.read(source_path, label)
     validate_source(nb, label)
-    ignore = shutil.ignore_patterns(*course.config.CourseDirectory.get("ignore", []),
-                                    REFERENCE_FILENAME)
+    ignore = shutil.ignore_patterns(
+        *course.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
+    )
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     shutil.copytree(source_path.parent, run_dir, ignore=ignore)
@@ -90,9 +91,14 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     shutil.copytree(source_path.parent, scratch / course.source_dir.name / name, ignore=ignore)
     shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
     run_nbgrader(
-        ["generate_assignment", name, "--force", "--create",
-         f"--CourseDirectory.root={scratch}",
-         f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}"],
+        [
+            "generate_assignment",
+            name,
+            "--force",
+            "--create",
+            f"--CourseDirectory.root={scratch}",
+            f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}",
+        ],
         cwd=scratch,
     )
     release = scratch / course.release_dir.name / name
@@ -137,7 +143,8 @@ def _execute_recording(course: Course, nb, run_dir: Path, label: str):
                 exercise = gid.removesuffix("-hidden")
                 if exercise == gid or not key.startswith(exercise + "/"):
                     raise CourseError(
-                        label, f"expect key {key!r} used in {gid!r}: keys 'EX/…' belong in EX-hidden"
+                        label,
+                        f"expect key {key!r} used in {gid!r}: keys 'EX/…' belong in EX-hidden",
                     )
                 values[key] = entry["value"]
             _check_test_cell(cell, gid, label)

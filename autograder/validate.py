@@ -37,7 +37,8 @@ def validate_source(nb: nbformat.NotebookNode, path: Path) -> None:
         name, _, part = gid.rpartition("-")
         if not gid.startswith("provided-") and (not name or part not in PARTS):
             raise CourseError(
-                path, f"grade_id {gid!r} is neither 'provided-…' nor 'EXERCISE-{{{','.join(PARTS)}}}'"
+                path,
+                f"grade_id {gid!r} is neither 'provided-…' nor 'EXERCISE-{{{','.join(PARTS)}}}'",
             )
         if gid.startswith("provided-") and not meta.get("locked"):
             raise CourseError(path, f"provided cell {gid!r} must be read-only (locked)")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +41,9 @@ def test_binder_uses_python_311():
 def test_repo2docker_accepts_the_repository():
     result = subprocess.run(
         [str(BIN / "jupyter-repo2docker"), "--no-build", "--debug", str(ROOT)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     dockerfile = result.stdout + result.stderr
@@ -53,9 +55,22 @@ def test_repo2docker_accepts_the_repository():
 @pytest.mark.slow
 def test_binder_requirements_resolve(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-         "--report", str(tmp_path / "report.json"), "-r", str(BINDER / "requirements.txt")],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--report",
+            str(tmp_path / "report.json"),
+            "-r",
+            str(BINDER / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "report.json").read_text())
@@ -67,8 +82,13 @@ def test_binder_requirements_resolve(tmp_path):
 def test_postbuild_installs_the_package_and_hides_instructor_tools(tmp_path):
     # A copy of the tracked files, so the package build leaves nothing in the work tree.
     repo = tmp_path / "repo"
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     for name in files:
         if (ROOT / name).is_file():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -88,13 +108,17 @@ def test_postbuild_installs_the_package_and_hides_instructor_tools(tmp_path):
         "HOME": str(tmp_path),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
-    result = subprocess.run(["bash", "binder/postBuild"], cwd=repo, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["bash", "binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import autograder.checks as c; print(c.__file__)"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert where.returncode == 0, where.stderr
     assert where.stdout.startswith(str(site)), where.stdout
@@ -106,12 +130,19 @@ def test_postbuild_installs_the_package_and_hides_instructor_tools(tmp_path):
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
     # What a server started from this environment would load:
     effective = subprocess.run(
-        [str(venv / "bin" / "python"), "-c",
-         "import json\n"
-         "from jupyter_core.paths import jupyter_config_path\n"
-         "from jupyter_server.extension.config import ExtensionConfigManager as M\n"
-         "print(json.dumps(M(read_config_path=jupyter_config_path()).get_jpserver_extensions()))"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import json\n"
+            "from jupyter_core.paths import jupyter_config_path\n"
+            "from jupyter_server.extension.config import ExtensionConfigManager as M\n"
+            "print(json.dumps(M(read_config_path=jupyter_config_path()).get_jpserver_extensions()))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
     )
     extensions = json.loads(effective.stdout)
     for ext in ("formgrader", "course_list", "assignment_list"):

@@ -36,9 +36,7 @@ def test_assert_close_passes_silently_on_numbers_lists_and_arrays():
 
 
 def test_assert_close_reports_name_expected_got_worst_element_and_hint():
-    msg = failure(
-        assert_close, [0.1, 0.5, 0.9], [0.1, 0.5, 0.7], name="sigmoid(x)", hint="знак!"
-    )
+    msg = failure(assert_close, [0.1, 0.5, 0.9], [0.1, 0.5, 0.7], name="sigmoid(x)", hint="знак!")
     assert msg.startswith("Проверка не пройдена: sigmoid(x)")
     assert "ожидалось" in msg and "получено" in msg
     assert "наибольшее расхождение в элементе [2]" in msg

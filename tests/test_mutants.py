@@ -39,9 +39,7 @@ def sessions(tmp_path_factory):
                 shutil.copytree(COURSE.source_dir / assignment, work, dirs_exist_ok=True)
                 nb = notebooks.read(COURSE.source_notebook(assignment))
                 env = {REFERENCE_ENV: str(COURSE.reference_file(assignment))}
-                session = stack.enter_context(
-                    kernel_session(nb, work, COURSE.cell_timeout, env)
-                )
+                session = stack.enter_context(kernel_session(nb, work, COURSE.cell_timeout, env))
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code":
                         session.run_cell(index)
@@ -65,7 +63,9 @@ def _run_tests(session, ex: notebooks.Exercise) -> dict[str, tuple[bool, str]]:
 
 
 MUTANT_CASES = [
-    pytest.param(a, m, id=f"{a}::{m.exercise}::{m.name}") for a in assignments() for m in catalogue(a)
+    pytest.param(a, m, id=f"{a}::{m.exercise}::{m.name}")
+    for a in assignments()
+    for m in catalogue(a)
 ]
 EXERCISE_CASES = [
     pytest.param(a, name, id=f"{a}::{name}") for a in assignments() for name in _exercises(a)

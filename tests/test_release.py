@@ -82,7 +82,9 @@ def scratch_course(tmp_path):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def edit_source(course: Course, name: str, change) -> Path:
@@ -110,6 +112,7 @@ def duplicate_grade_id(course, name):
     def change(nb):
         ids = [notebooks.grade_id(c) for c in nb.cells if notebooks.grade_id(c)]
         cell_by_id(nb, ids[1]).metadata.nbgrader.grade_id = ids[0]
+
     edit_source(course, name, change)
 
 
@@ -122,6 +125,7 @@ def expect_twice(course, name):
         hidden = next(c for c in nb.cells if (notebooks.grade_id(c) or "").endswith("-hidden"))
         lines = [line for line in hidden.source.splitlines() if line.startswith("expect(")]
         hidden.source = hidden.source.replace(lines[0], lines[0] + "\n" + lines[0])
+
     edit_source(course, name, change)
 
 

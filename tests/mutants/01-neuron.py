@@ -4,26 +4,45 @@ from tests.mutants import Mutant
 
 MUTANTS = [
     # --- sigmoid
-    Mutant("sigmoid", "sign of the exponent", "visible", """
+    Mutant(
+        "sigmoid",
+        "sign of the exponent",
+        "visible",
+        """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
             return 1.0 / (1.0 + np.exp(x))
-    """),
-    Mutant("sigmoid", "math.exp: scalars only", "visible", """
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "math.exp: scalars only",
+        "visible",
+        """
         import math
 
         def sigmoid(x):
             return 1.0 / (1.0 + math.exp(-x))
-    """),
-    Mutant("sigmoid", "overwrites its input in place", "hidden", """
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "overwrites its input in place",
+        "hidden",
+        """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
             np.negative(x, out=x)
             np.exp(x, out=x)
             x += 1.0
             return 1.0 / x
-    """),
-    Mutant("sigmoid", "loop that only handles 1-D input", "hidden", """
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "loop that only handles 1-D input",
+        "hidden",
+        """
         import math
 
         def sigmoid(x):
@@ -31,9 +50,14 @@ MUTANTS = [
             if x.ndim == 0:
                 return 1.0 / (1.0 + np.exp(-x))
             return np.array([1.0 / (1.0 + math.exp(-v)) for v in x])
-    """),
+    """,
+    ),
     # --- neuron
-    Mutant("neuron", "bias forgotten", "visible", """
+    Mutant(
+        "neuron",
+        "bias forgotten",
+        "visible",
+        """
         class Neuron:
             def __init__(self, weights, bias):
                 self.weights = np.asarray(weights, dtype=float)
@@ -41,8 +65,13 @@ MUTANTS = [
 
             def feedforward(self, x):
                 return sigmoid(np.dot(self.weights, x))
-    """),
-    Mutant("neuron", "no activation", "visible", """
+    """,
+    ),
+    Mutant(
+        "neuron",
+        "no activation",
+        "visible",
+        """
         class Neuron:
             def __init__(self, weights, bias):
                 self.weights = np.asarray(weights, dtype=float)
@@ -50,8 +79,13 @@ MUTANTS = [
 
             def feedforward(self, x):
                 return np.dot(self.weights, x) + self.bias
-    """),
-    Mutant("neuron", "written for exactly two inputs", "hidden", """
+    """,
+    ),
+    Mutant(
+        "neuron",
+        "written for exactly two inputs",
+        "hidden",
+        """
         class Neuron:
             def __init__(self, weights, bias):
                 self.weights = weights
@@ -60,9 +94,14 @@ MUTANTS = [
             def feedforward(self, x):
                 total = self.weights[0] * x[0] + self.weights[1] * x[1] + self.bias
                 return sigmoid(total)
-    """),
+    """,
+    ),
     # --- network
-    Mutant("network", "output neuron fed the inputs instead of h1, h2", "visible", """
+    Mutant(
+        "network",
+        "output neuron fed the inputs instead of h1, h2",
+        "visible",
+        """
         class OurNeuralNetwork:
             def __init__(self):
                 self.h1 = Neuron([0, 1], 0)
@@ -73,8 +112,13 @@ MUTANTS = [
                 self.h1.feedforward(x)
                 self.h2.feedforward(x)
                 return self.o1.feedforward(x)
-    """),
-    Mutant("network", "hidden layer without activation", "visible", """
+    """,
+    ),
+    Mutant(
+        "network",
+        "hidden layer without activation",
+        "visible",
+        """
         class OurNeuralNetwork:
             def __init__(self):
                 self.h1 = Neuron([0, 1], 0)
@@ -85,8 +129,13 @@ MUTANTS = [
                 z1 = np.dot(self.h1.weights, x) + self.h1.bias
                 z2 = np.dot(self.h2.weights, x) + self.h2.bias
                 return self.o1.feedforward([z1, z2])
-    """),
-    Mutant("network", "answer for [2, 3] hard-coded", "hidden", """
+    """,
+    ),
+    Mutant(
+        "network",
+        "answer for [2, 3] hard-coded",
+        "hidden",
+        """
         class OurNeuralNetwork:
             def __init__(self):
                 self.h1 = Neuron([0, 1], 0)
@@ -95,9 +144,14 @@ MUTANTS = [
 
             def feedforward(self, x):
                 return np.float64(0.7216325609518421)
-    """),
+    """,
+    ),
     # --- train_neuron
-    Mutant("train_neuron", "update with the wrong sign", "visible", """
+    Mutant(
+        "train_neuron",
+        "update with the wrong sign",
+        "visible",
+        """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
             y = np.asarray(y, dtype=float).reshape(-1)
@@ -106,8 +160,13 @@ MUTANTS = [
                 out = sigmoid(X @ w)
                 w = w - X.T @ ((y - out) * out * (1 - out))
             return w
-    """),
-    Mutant("train_neuron", "initial weights in [0, 1) instead of [-1, 1)", "visible", """
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "initial weights in [0, 1) instead of [-1, 1)",
+        "visible",
+        """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
             y = np.asarray(y, dtype=float).reshape(-1)
@@ -116,8 +175,13 @@ MUTANTS = [
                 out = sigmoid(X @ w)
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
-    """),
-    Mutant("train_neuron", "sigmoid derivative left out", "hidden", """
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "sigmoid derivative left out",
+        "hidden",
+        """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
             y = np.asarray(y, dtype=float).reshape(-1)
@@ -126,8 +190,13 @@ MUTANTS = [
                 out = sigmoid(X @ w)
                 w = w + X.T @ (y - out)
             return w
-    """),
-    Mutant("train_neuron", "column targets (m, 1) not flattened", "hidden", """
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "column targets (m, 1) not flattened",
+        "hidden",
+        """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
             y = np.asarray(y, dtype=float)
@@ -136,5 +205,6 @@ MUTANTS = [
                 out = sigmoid(X @ w)
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
-    """),
+    """,
+    ),
 ]
