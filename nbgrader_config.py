@@ -15,6 +15,3 @@ c.Execute.timeout = 120
 # What students see in place of the solution.
 c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
-
-# Encrypted kernel transport where the kernel supports it (silences ipykernel's plain-TCP warning).
-c.KernelManager.transport_encryption = "auto"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -41,8 +43,9 @@ class CellFailed(Exception):
 class KernelSession:
     """One kernel running cells of one notebook; cells keep their outputs as Jupyter shows them."""
 
-    def __init__(self, client: NotebookClient):
+    def __init__(self, client: NotebookClient, log: IO[str]):
         self._client = client
+        self._log = log
 
     @property
     def nb(self) -> nbformat.NotebookNode:
@@ -58,8 +61,13 @@ class KernelSession:
         except CellTimeoutError:
             raise CellFailed(index, f"timed out after {self._client.timeout} s") from None
         except DeadKernelError:
-            raise CellFailed(index, "the kernel died") from None
+            raise CellFailed(index, f"the kernel died{self._last_log_line()}") from None
         return cell
+
+    def _last_log_line(self) -> str:
+        self._log.seek(0)
+        lines = [line for line in self._log.read().splitlines() if line.strip()]
+        return f" ({lines[-1].strip()})" if lines else ""
 
     def run_code(self, source: str) -> nbformat.NotebookNode:
         """Execute extra code in the same kernel, as a cell appended to the notebook."""
@@ -76,8 +84,7 @@ def kernel_session(
     nb: nbformat.NotebookNode, workdir: Path, timeout: int, env: dict[str, str] | None = None
 ) -> Iterator[KernelSession]:
     """Start a fresh kernel in ``workdir`` for ``nb`` and shut it down afterwards."""
-    # Encrypted transport where the kernel supports it (ipykernel does): no plain-TCP warning.
-    km = AsyncKernelManager(kernel_name="python3", transport_encryption="auto")
+    km = AsyncKernelManager(kernel_name="python3")
     client = NotebookClient(
         nb,
         km=km,
@@ -87,9 +94,12 @@ def kernel_session(
         record_timing=False,
         resources={"metadata": {"path": str(workdir)}},
     )
-    # We made the kernel manager, so nbclient would not shut the kernel down unless told to.
-    with client.setup_kernel(env=kernel_env(env), cleanup_kc=True):
-        yield KernelSession(client)
+    # The kernel process's own messages (start-up notices, a crash report) go to a log, not to
+    # the instructor's terminal; cell outputs travel over the kernel protocol as usual.
+    with tempfile.TemporaryFile("w+") as log:
+        # We made the kernel manager, so nbclient would not shut the kernel down unless told to.
+        with client.setup_kernel(env=kernel_env(env), cleanup_kc=True, stdout=log, stderr=log):
+            yield KernelSession(client, log)
 
 
 def stderr_text(cell: nbformat.NotebookNode) -> str:
