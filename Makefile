@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 # Start the course: create .venv if needed, then open JupyterLab on notebooks/.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 # Run the whole test suite (creates .venv if needed).
 test: $(STAMP)
