@@ -1,14 +1,17 @@
-"""The instructor's command line: ``autograder build`` and ``autograder check-release``."""
+"""The instructor's command line: build, check-release, grade, publish."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import release
 from .course import Course
 from .errors import CourseError
+from .nbgrader_cmd import nbgrader_env
+from .publish import publish
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +33,59 @@ def main(argv: list[str] | None = None) -> int:
         "check-release", help="fail if notebooks/ or a reference is out of sync with solutions/"
     )
     p_check.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+    p_grade = sub.add_parser(
+        "grade", help="grade a class: gradebook, grades.csv, exercises.csv, feedback, report"
+    )
+    p_grade.add_argument("assignment", metavar="ASSIGNMENT")
+    p_grade.add_argument(
+        "submissions",
+        metavar="SUBMISSIONS",
+        type=Path,
+        help="folder of <student_id>/ folders, a zip of it, or an LMS bulk download",
+    )
+    p_grade.add_argument("--out", type=Path, required=True, help="folder for the results")
+    p_grade.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="notebooks executed at once (default: CPU cores)",
+    )
+    p_grade.add_argument(
+        "--db", default=None, help="gradebook SQLAlchemy URL (default: sqlite in the course root)"
+    )
+    p_grade.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="per-cell timeout in seconds (default: nbgrader_config.py)",
+    )
+    p_grade.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="CSV of student ids (first column): absent students get 0",
+    )
+    p_grade.add_argument(
+        "--pattern", default=None, help="regex with a named group 'student' for LMS file names"
+    )
+    p_grade.add_argument(
+        "--memory-mb", type=int, default=2048, help="resident memory cap per kernel (default 2048)"
+    )
+    p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
+    p_publish.add_argument("target", metavar="DIR", type=Path)
     args = parser.parse_args(argv)
 
+    # nbgrader's gradebook shells out to `alembic`, which lives beside this Python.
+    os.environ["PATH"] = nbgrader_env()["PATH"]
     try:
         course = Course.find(args.root)
+        if args.command == "grade":
+            return _grade(course, args)
+        if args.command == "publish":
+            files = publish(course, args.target)
+            print(f"published {len(files)} files to {args.target}")
+            return 0
         if args.command == "build":
             for name in release.build(course, args.assignments):
                 print(f"built {name}")
@@ -50,6 +102,25 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as e:
         print(f"autograder: {e}", file=sys.stderr)
         return 2
+
+
+def _grade(course: Course, args) -> int:
+    from .grade import Options, grade
+    from .report import write_outputs
+
+    if args.jobs < 1:
+        raise CourseError("--jobs", "must be at least 1")
+    opt = Options(
+        args.jobs, args.db, args.timeout, args.roster, args.quiet, args.pattern, args.memory_mb
+    )
+    results = grade(course, args.assignment, args.submissions, args.out, opt)
+    write_outputs(args.out, args.assignment, args.assignment, results)
+    flagged = sum(1 for r in results if r.flags)
+    print(
+        f"graded {len(results)} students of {args.assignment}; {flagged} flagged; "
+        f"results in {args.out}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,423 @@
+"""``autograder grade``: submissions -> gradebook, grades.csv, exercises.csv, feedback, report.
+
+nbgrader does the grading: ``generate_assignment`` records the assignment in the gradebook, its
+``OverwriteCells`` restores the instructor's read-only and test cells (hidden tests included), its
+``Execute`` runs the notebook and its ``SaveAutoGrades`` scores the test cells into the gradebook.
+This module adds what nbgrader lacks: tolerant collection and repair of submissions, parallel
+execution in worker processes (one process writes the gradebook), limits, a cache that makes
+re-runs idempotent and resumable, and reports that never show hidden tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils as nbg_utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAutoGrades
+from sqlalchemy.exc import SAWarning
+from tqdm import tqdm
+
+from . import notebooks
+from .checks import REFERENCE_ENV
+from .collect import collect
+from .course import CONFIG_FILENAME, Course
+from .errors import CourseError
+from .nbgrader_cmd import run_nbgrader
+from .reference import REFERENCE_FILENAME
+from .run_submission import NOT_RUN, Limits, execute, worker_init
+from .submission import Prepared, prepare
+
+log = logging.getLogger("autograder.grade")
+HIDDEN_PREFIX = "Скрытая проверка"
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    score: float
+    max_score: float
+    status: str  # passed | failed | partial | not run | no submission
+    reason: str = ""
+    details: list[str] = field(default_factory=list)  # feedback lines (visible messages)
+
+
+@dataclass
+class StudentResult:
+    student: str
+    score: float
+    max_score: float
+    status: str  # graded | flagged | no submission | unusable
+    flags: list[str]
+    exercises: list[ExerciseResult]
+    source: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Options:
+    jobs: int
+    db_url: str | None
+    timeout: int | None
+    roster: Path | None
+    quiet: bool
+    pattern: str | None
+    memory_mb: int = 2048
+    output_bytes: int = 1_000_000
+
+
+def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Options):
+    # nbgrader's gradebook triggers SQLAlchemy autoflush warnings on new submissions: not ours.
+    warnings.filterwarnings("ignore", category=SAWarning)
+    course.check_assignment(assignment)
+    reference = course.reference_file(assignment)
+    if not reference.is_file():
+        raise CourseError(reference, "missing: run `autograder build` first")
+    out.mkdir(parents=True, exist_ok=True)
+    _setup_log(out / "grade.log")
+    db_url = opt.db_url or f"sqlite:///{course.root / 'gradebook.db'}"
+    _check_db(db_url)
+    work = out / ".work"
+    template, notebook_id = _register_assignment(course, assignment, db_url, work)
+    collected = collect(submissions, work, opt.pattern)
+    for problem in collected.problems:
+        log.warning(problem)
+    students = dict(collected.submissions)
+    roster = _read_roster(opt.roster) if opt.roster else []
+    expected = f"{notebook_id}.ipynb"
+    timeout = opt.timeout or course.cell_timeout
+    n_cells = sum(1 for c in template.cells if c.cell_type == "code")
+    limits = Limits(timeout, timeout * n_cells, opt.memory_mb << 20, opt.output_bytes)
+    salt = hashlib.sha256(
+        notebooks.dumps(template).encode() + reference.read_bytes() + repr(limits).encode()
+    ).hexdigest()
+    log.info(
+        "grading %s: %d submissions (%s layout), %d on the roster",
+        assignment,
+        len(students),
+        collected.layout,
+        len(roster),
+    )
+
+    prepared: dict[str, Prepared] = {}
+    for student, sub in sorted(students.items()):
+        prepared[student] = prepare(student, sub.files, expected, template)
+        for flag in prepared[student].flags:
+            log.warning("%s: %s", student, flag)
+    resources = {
+        "nbgrader": {
+            "db_url": db_url,
+            "assignment": assignment,
+            "notebook": notebook_id,
+            "student": None,
+        }
+    }
+    for p in prepared.values():
+        if p.nb is not None:
+            res = {"nbgrader": {**resources["nbgrader"], "student": p.student}}
+            p.nb, _ = OverwriteKernelspec().preprocess(p.nb, res)
+            p.nb, _ = OverwriteCells().preprocess(p.nb, res)
+
+    cache = out / ".cache"
+    cache.mkdir(exist_ok=True)
+    runs: dict[str, dict] = {}
+    pending = []
+    for p in prepared.values():
+        if p.nb is None:
+            continue
+        key = hashlib.sha256((salt + p.digest).encode()).hexdigest()
+        hit = _load_cache(cache / f"{_safe(p.student)}.json", key)
+        if hit:
+            runs[p.student] = hit
+        else:
+            pending.append((p, key))
+    log.info("%d to execute, %d unchanged since the last run", len(pending), len(runs))
+
+    env = {REFERENCE_ENV: str(reference)}
+    done_count = 0
+    with _gradebook_writer(db_url, assignment, notebook_id) as save:
+        for p in prepared.values():
+            if p.student in runs:
+                save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4))
+        if pending:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
+                futures = {}
+                for p, key in pending:
+                    workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
+                    fut = pool.submit(execute, nbformat.writes(p.nb), str(workdir), env, limits)
+                    futures[fut] = (p, key)
+                bar = tqdm(total=len(futures), disable=opt.quiet, unit="работ", desc=assignment)
+                for fut in as_completed(futures):
+                    p, key = futures[fut]
+                    try:
+                        result = fut.result()
+                    except Exception as e:  # a worker died: grade this student as not run
+                        result = _not_run(p.nb, f"сбой при выполнении: {type(e).__name__}")
+                    _store_cache(cache / f"{_safe(p.student)}.json", key, result)
+                    runs[p.student] = result
+                    save(p.student, nbformat.reads(result["nb"], as_version=4))
+                    done_count += 1
+                    bar.set_postfix_str(p.student)
+                    bar.update()
+                bar.close()
+        for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
+            if student not in runs:
+                save(student, None)
+
+    results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
+    log.info("graded %d students (%d executed now)", len(results), done_count)
+    return results
+
+
+def _setup_log(path: Path) -> None:
+    handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def _check_db(db_url: str) -> None:
+    try:
+        with Gradebook(db_url):
+            pass
+    except Exception as e:
+        raise CourseError(db_url, f"database unreachable: {str(e).splitlines()[0]}") from None
+
+
+def _register_assignment(course: Course, assignment: str, db_url: str, work: Path):
+    """Record the assignment in the gradebook (generate_assignment); return the template."""
+    scratch = work / "course"
+    shutil.rmtree(scratch, ignore_errors=True)
+    ignore = shutil.ignore_patterns(
+        *course.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
+    )
+    shutil.copytree(course.source_dir / assignment, scratch / "source" / assignment, ignore=ignore)
+    shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
+    run_nbgrader(
+        [
+            "generate_assignment",
+            assignment,
+            "--force",
+            "--create",
+            f"--CourseDirectory.root={scratch}",
+            f"--CourseDirectory.db_url={db_url}",
+            "--CourseDirectory.source_directory=source",
+            "--CourseDirectory.release_directory=release",
+        ],
+        cwd=scratch,
+    )
+    released = sorted((scratch / "release" / assignment).glob("*.ipynb"))
+    if len(released) != 1:
+        raise CourseError(course.source_dir / assignment, "an assignment must have one notebook")
+    return nbformat.read(released[0], as_version=4), released[0].stem
+
+
+def _read_roster(path: Path) -> list[str]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise CourseError(path, f"cannot read the roster: {e.strerror}") from None
+    if not rows:
+        return []
+    first = rows[0][0].strip().lower() if rows[0] else ""
+    body = rows[1:] if first in ("student_id", "id", "student") else rows
+    return [r[0].strip() for r in body if r and r[0].strip()]
+
+
+def _safe(student: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "_"
+
+
+def _workdir(course: Course, assignment: str, path: Path) -> Path:
+    """A private folder with the assignment's data files (as nbgrader copies them)."""
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(
+        course.source_dir / assignment,
+        path,
+        ignore=shutil.ignore_patterns("*.ipynb", REFERENCE_FILENAME, ".ipynb_checkpoints"),
+    )
+    return path
+
+
+def _load_cache(path: Path, key: str) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data["result"] if data.get("key") == key else None
+
+
+def _store_cache(path: Path, key: str, result: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _not_run(nb, why: str) -> dict:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                nbformat.v4.new_output("error", ename=NOT_RUN, evalue=why, traceback=[])
+            ]
+    return {"nb": nbformat.writes(nb), "problem": why, "truncated": False, "seconds": 0}
+
+
+class _gradebook_writer:
+    """The only writer of the gradebook: saves one student's autograded notebook at a time."""
+
+    def __init__(self, db_url: str, assignment: str, notebook_id: str):
+        self.db_url, self.assignment, self.notebook_id = db_url, assignment, notebook_id
+
+    def __enter__(self):
+        return self.save
+
+    def __exit__(self, *exc):
+        return False
+
+    def save(self, student: str, nb) -> None:
+        with Gradebook(self.db_url) as gb:
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(self.assignment, student)
+            if nb is None:
+                sub = gb.find_submission_notebook(self.notebook_id, self.assignment, student)
+                for g in sub.grades:
+                    g.auto_score = 0
+                    g.needs_manual_grade = False
+                gb.db.commit()
+                return
+        res = {
+            "nbgrader": {
+                "db_url": self.db_url,
+                "assignment": self.assignment,
+                "notebook": self.notebook_id,
+                "student": student,
+            }
+        }
+        SaveAutoGrades().preprocess(nb, res)
+
+
+def _results(db_url, assignment, notebook_id, template, prepared, runs, roster):
+    exercises = notebooks.exercises(template)
+    out: list[StudentResult] = []
+    students = sorted(set(prepared) | set(roster))
+    with Gradebook(db_url) as gb:
+        for student in students:
+            p = prepared.get(student)
+            run = runs.get(student)
+            try:
+                sub = gb.find_submission(assignment, student)
+                score, max_score = float(sub.score), float(sub.max_score)
+                nb_sub = gb.find_submission_notebook(notebook_id, assignment, student)
+                cell_scores = {g.name: float(g.score) for g in nb_sub.grades}
+            except MissingEntry:
+                score, max_score, cell_scores = 0.0, 0.0, {}
+            flags = list(p.flags) if p else []
+            if p is None:
+                status = "no submission"
+                ex_results = _empty(exercises, "no submission", "работа не сдана")
+                flags.append("работа не сдана")
+            elif run is None:
+                status = "unusable"
+                ex_results = _empty(exercises, "not run", f"работа не оценена: {p.fatal}")
+                flags.append(p.fatal)
+            else:
+                executed = nbformat.reads(run["nb"], as_version=4)
+                ex_results = _exercise_results(executed, exercises, cell_scores)
+                if run.get("problem"):
+                    flags.append(run["problem"])
+                if run.get("truncated"):
+                    flags.append("вывод обрезан: слишком много текста")
+                status = "flagged" if flags else "graded"
+            answers = _answers(p.nb, exercises) if p and p.nb is not None else {}
+            out.append(
+                StudentResult(
+                    student,
+                    score,
+                    max_score,
+                    status,
+                    flags,
+                    ex_results,
+                    p.source if p else "",
+                    answers,
+                )
+            )
+    return out
+
+
+def _empty(exercises, status, reason):
+    return [ExerciseResult(ex.name, 0.0, ex.max_points, status, reason) for ex in exercises]
+
+
+def _answers(nb, exercises) -> dict[str, str]:
+    by_gid = {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.grade_id(c)}
+    return {ex.name: by_gid.get(f"{ex.name}-solution", "") for ex in exercises}
+
+
+def _exercise_results(nb, exercises, cell_scores) -> list[ExerciseResult]:
+    by_gid = {notebooks.grade_id(c): c for c in nb.cells if notebooks.grade_id(c)}
+    results = []
+    for ex in exercises:
+        score, reasons, details, not_run = 0.0, [], [], False
+        for part in ("visible", "hidden"):
+            gid = f"{ex.name}-{part}"
+            cell = by_gid.get(gid)
+            if cell is None:
+                reasons.append(f"{part}: ячейка не найдена")
+                continue
+            auto, _ = nbg_utils.determine_grade(cell)
+            score += cell_scores.get(gid, auto or 0.0)
+            if (auto or 0) < ex.points.get(part, 0):
+                reason, detail, skipped = _why_failed(cell, part)
+                not_run |= skipped
+                reasons.append(reason)
+                if detail:
+                    details.append(detail)
+        if score >= ex.max_points:
+            status = "passed"
+        elif not_run:
+            status = "not run"
+        else:
+            status = "failed" if score == 0 else "partial"
+        results.append(
+            ExerciseResult(ex.name, score, ex.max_points, status, "; ".join(reasons), details)
+        )
+    return results
+
+
+def _why_failed(cell, part: str) -> tuple[str, str, bool]:
+    """(one-line reason, feedback detail, whether the cell never ran); hidden: key and size."""
+    for o in cell.outputs:
+        if o.output_type == "error":
+            if o.ename == NOT_RUN:
+                return f"не выполнялась: {o.evalue}", "", True
+            if part == "hidden":
+                if str(o.evalue).startswith(HIDDEN_PREFIX):
+                    return str(o.evalue).splitlines()[0], "", False
+                return f"скрытая проверка: ошибка {o.ename} в вашем коде", "", False
+            message = f"{o.ename}: {o.evalue}".strip()
+            return message.splitlines()[0], message, False
+    for o in cell.outputs:
+        if o.output_type == "stream" and o.name == "stderr":
+            if part == "hidden":
+                return (
+                    "скрытая проверка: вывод в stderr (например, предупреждение numpy)",
+                    "",
+                    False,
+                )
+            first = (o.text.strip().splitlines() or [""])[0]
+            return f"вывод в stderr, ячейка не засчитана: {first}", o.text.strip(), False
+    return "не засчитано", "", False

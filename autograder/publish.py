@@ -1,0 +1,91 @@
+"""``autograder publish DIR``: the student-only repository.
+
+It holds the release notebooks, the Binder environment, the checks package (``checks`` and the
+``reference`` comparison it uses — no pipeline, no values) and a student README: no solutions,
+hidden tests or reference values.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .course import Course
+from .errors import CourseError
+
+STUDENT_MODULES = ("__init__.py", "checks.py", "reference.py")
+FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", '"__ndarray__"')
+
+PYPROJECT = """[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "autograder"
+version = "{version}"
+description = "Проверки упражнений курса «Нейросети с нуля»"
+requires-python = ">=3.11"
+dependencies = ["numpy"]
+
+[tool.setuptools]
+packages = ["autograder"]
+"""
+
+README = """# «Нейросети с нуля» — тетрадки курса
+
+Интерактивный курс о том, как обучаются нейронные сети: нейрон, функции активации, функции потерь,
+обратное распространение ошибки, оптимизаторы, регуляризация, Keras.
+
+## Как начать
+- **В браузере:** откройте этот репозиторий в Binder
+  (`https://mybinder.org/v2/gh/<организация>/<репозиторий>/HEAD?urlpath=lab/tree/notebooks`).
+- **На своём компьютере** (Python 3.11):
+  ```bash
+  python3.11 -m venv .venv
+  .venv/bin/pip install -r binder/requirements.txt && .venv/bin/pip install .
+  .venv/bin/jupyter lab notebooks/
+  ```
+
+Тетрадки в `notebooks/` проходите по порядку; в первой подробно описано, как устроены упражнения
+и проверки.
+
+## Сохраняйте работу
+Сеанс Binder временный: после ~10 минут бездействия он исчезает вместе с изменениями. Регулярно
+скачивайте тетрадку (*File → Download*); чтобы продолжить, загрузите её снова кнопкой *Upload*.
+
+## Как сдать
+*Kernel → Restart Kernel and Run All Cells*, проверьте, что видимые проверки пройдены, сохраните и
+скачайте тетрадку, загрузите файл в систему курса, не меняя его имени.
+"""
+
+
+def publish(course: Course, target: Path) -> list[Path]:
+    """Write the student repository into ``target`` (new or empty); return the files written."""
+    target = Path(target)
+    if target.exists() and any(target.iterdir()):
+        raise CourseError(target, "exists and is not empty")
+    if target.resolve() == course.root or course.root in target.resolve().parents:
+        raise CourseError(target, "must be outside the course repository")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        course.release_dir,
+        target / "notebooks",
+        ignore=shutil.ignore_patterns(".*", "__pycache__", "reference.json"),
+    )
+    shutil.copytree(course.root / "binder", target / "binder")
+    pkg = target / "autograder"
+    pkg.mkdir()
+    for name in STUDENT_MODULES:
+        shutil.copy(course.root / "autograder" / name, pkg / name)
+    version = (course.root / "autograder" / "__init__.py").read_text().split('"')[-2]
+    (target / "pyproject.toml").write_text(PYPROJECT.format(version=version), encoding="utf-8")
+    (target / "README.md").write_text(README, encoding="utf-8")
+    (target / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n")
+    written = sorted(p for p in target.rglob("*") if p.is_file())
+    for path in written:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = [marker for marker in FORBIDDEN if marker in text]
+        if leaked or path.name == "reference.json":
+            shutil.rmtree(target)
+            raise CourseError(path, f"would publish instructor-only content ({leaked})")
+    return written

@@ -1,0 +1,123 @@
+"""What grading writes: grades.csv, exercises.csv, lms.csv, per-student feedback and report.html.
+
+Feedback and report show visible-test messages and, for hidden tests, only the key and the size of
+the error (``expect``'s message): never hidden-test source, inputs, expected values or tracebacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+
+from .grade import StudentResult
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+_STATUS_RU = {
+    "passed": "зачтено",
+    "partial": "частично",
+    "failed": "не зачтено",
+    "not run": "не выполнялось",
+    "no submission": "не сдано",
+}
+
+FEEDBACK = _ENV.get_template("feedback.html.j2")
+REPORT = _ENV.get_template("report.html.j2")
+
+
+def write_outputs(out: Path, assignment: str, notebook: str, results: list[StudentResult]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "assignment", "score", "max_score"])
+        for r in results:
+            w.writerow([r.student, assignment, _num(r.score), _num(r.max_score)])
+    with open(out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "exercise", "score", "max_score", "status", "reason"])
+        for r in results:
+            for e in r.exercises:
+                w.writerow(
+                    [r.student, e.name, _num(e.score), _num(e.max_score), e.status, e.reason]
+                )
+    # Moodle's grade import and Canvas's gradebook import both take an id column and a score.
+    with open(out / "lms.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["ID number", "SIS User ID", assignment])
+        for r in results:
+            w.writerow([r.student, r.student, _num(r.score)])
+    for r in results:
+        folder = out / "feedback" / r.student
+        folder.mkdir(parents=True, exist_ok=True)
+        html = FEEDBACK.render(assignment=assignment, r=r, status_ru=_STATUS_RU)
+        (folder / f"{notebook}.html").write_text(html, encoding="utf-8")
+    (out / "report.html").write_text(_report(assignment, results), encoding="utf-8")
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _report(assignment: str, results: list[StudentResult]) -> str:
+    graded = [r for r in results if r.status != "no submission"]
+    scores = sorted(r.score for r in results)
+    max_score = max((r.max_score for r in results), default=0.0)
+    per_ex: dict[str, list] = {}
+    for r in graded:
+        for e in r.exercises:
+            per_ex.setdefault(e.name, []).append(e)
+    rows = []
+    for name, items in per_ex.items():
+        passed = sum(e.status == "passed" for e in items)
+        common = Counter(e.reason for e in items if e.status != "passed" and e.reason)
+        rows.append(
+            {
+                "name": name,
+                "passed": passed,
+                "total": len(items),
+                "rate": passed / len(items) if items else 0.0,
+                "common": common.most_common(3),
+            }
+        )
+    rows.sort(key=lambda row: row["rate"])
+    n = len(results)
+    return REPORT.render(
+        assignment=assignment,
+        n=n,
+        n_graded=len(graded),
+        n_missing=n - len(graded),
+        mean=sum(scores) / n if n else 0.0,
+        median=scores[n // 2] if n else 0.0,
+        max_score=max_score,
+        histogram=_histogram(scores, max_score),
+        exercises=rows,
+        flagged=[r for r in results if r.flags],
+    )
+
+
+def _histogram(scores: list[float], max_score: float) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 2.5))
+    bins = max(1, min(20, int(max_score) + 1))
+    ax.hist(scores, bins=bins, range=(0, max(max_score, 1)), color="#4c72b0")
+    ax.set_xlabel("баллы")
+    ax.set_ylabel("студентов")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
