@@ -81,6 +81,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     # nbgrader's gradebook triggers SQLAlchemy autoflush warnings on new submissions: not ours.
     warnings.filterwarnings("ignore", category=SAWarning)
     course.check_assignment(assignment)
+    if not Path(submissions).exists():
+        raise CourseError(submissions, "no such file or folder")
     reference = course.reference_file(assignment)
     if not reference.is_file():
         raise CourseError(reference, "missing: run `autograder build` first")
@@ -404,6 +406,9 @@ def _why_failed(cell, part: str) -> tuple[str, str, bool]:
         if o.output_type == "error":
             if o.ename == NOT_RUN:
                 return f"не выполнялась: {o.evalue}", "", True
+            if o.ename in ("KeyboardInterrupt", "CellTimeoutError"):
+                # nbgrader interrupts a cell that ran past the timeout
+                return f"{part}: превышено время выполнения ячейки (бесконечный цикл?)", "", False
             if part == "hidden":
                 if str(o.evalue).startswith(HIDDEN_PREFIX):
                     return str(o.evalue).splitlines()[0], "", False

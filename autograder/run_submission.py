@@ -46,18 +46,23 @@ class LimitedExecute(Execute):
         self.executed: set[int] = set()
 
     def output(self, outs, msg, display_id, cell_index):
-        size = len(str(msg.get("content", "")))
-        self._output_bytes += size
-        if self._output_bytes > self.output_cap:
-            if not self.truncated:
-                self.truncated = True
-                outs.append(
-                    nbformat.v4.new_output(
-                        "stream", name="stdout", text="\n[вывод обрезан: слишком много текста]\n"
-                    )
-                )
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        self._output_bytes += len(str(content))
+        if self._output_bytes <= self.output_cap:
+            return super().output(outs, msg, display_id, cell_index)
+        if not self.truncated:
+            self.truncated = True
+            note = "\n[вывод обрезан: слишком много текста]\n"
+            outs.append(nbformat.v4.new_output("stream", name="stdout", text=note))
+        # Past the cap only what scoring needs is kept, shortened: errors and stderr.
+        if msg["msg_type"] == "error":
+            content["evalue"] = str(content.get("evalue", ""))[:2000]
+            content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-20:]]
+            return super().output(outs, msg, display_id, cell_index)
+        if msg["msg_type"] == "stream" and content.get("name") == "stderr":
+            content["text"] = str(content.get("text", ""))[:1000]
+            return super().output(outs, msg, display_id, cell_index)
+        return None
 
     def on_cell_executed(self, **kwargs):
         self.executed.add(kwargs["cell_index"])
