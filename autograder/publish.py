@@ -14,7 +14,8 @@ from .course import Course
 from .errors import CourseError
 
 STUDENT_MODULES = ("__init__.py", "checks.py", "reference.py")
-FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", '"__ndarray__"')
+# Markers of solutions, hidden tests and recorded reference values.
+FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", '"__ndarray__": true')
 
 PYPROJECT = """[build-system]
 requires = ["setuptools>=61"]
