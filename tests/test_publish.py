@@ -46,7 +46,7 @@ def test_published_repository_holds_no_secret(tmp_path):
             secrets += [
                 line.strip()
                 for line in body.split("### END SOLUTION")[0].splitlines()
-                if len(line.strip()) > 25
+                if len(line.strip()) > 25 and line.strip() not in statements
             ]
     for name, text in texts.items():
         for secret in secrets:
