@@ -1,0 +1,191 @@
+"""Grading speed: plain sequential `nbgrader autograde` vs `autograder grade`, and the lower bound.
+
+    .venv/bin/python benchmarks/grading.py [--students 20] [--jobs N] [ASSIGNMENT ...]
+
+For each assignment (default: every one without TensorFlow) it generates a class of well-formed
+submissions — correct, blank, and partly wrong (the mutants of tests/mutants/) — grades it with
+plain `nbgrader autograde` and with `autograder grade`, checks that the scores are identical, and
+prints both wall times, their ratio, and the lower bound: the summed time of executing each
+submission alone with `jupyter nbconvert --execute` (kernel start included) divided by the cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {
+    **os.environ,
+    "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+
+
+def make_class(assignment: str, n: int, folder: Path) -> dict[str, Path]:
+    """n students: a third correct, a sixth blank, the rest each with one mutant."""
+    solution = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    release = ROOT / "notebooks" / assignment / f"{assignment}.ipynb"
+    sys.path.insert(0, str(ROOT))
+    mutants = runpy.run_path(str(ROOT / "tests" / "mutants" / f"{assignment}.py"))["MUTANTS"]
+    subs = {}
+    for i in range(n):
+        student = f"s{i:03d}"
+        path = folder / student / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        if i % 6 == 1:
+            shutil.copy(release, path)
+        elif i % 3 == 0:
+            shutil.copy(solution, path)
+        else:
+            m = mutants[i % len(mutants)]
+            nb = json.loads(solution.read_text())
+            for cell in nb["cells"]:
+                if cell["metadata"].get("nbgrader", {}).get("grade_id") == f"{m.exercise}-solution":
+                    cell["source"] = m.source
+            path.write_text(json.dumps(nb))
+        subs[student] = path
+    return subs
+
+
+def plain_nbgrader(assignment: str, subs: dict[str, Path], work: Path) -> tuple[float, dict]:
+    course = work / "plain"
+    shutil.copytree(
+        ROOT / "solutions" / assignment,
+        course / "source" / assignment,
+        ignore=shutil.ignore_patterns("reference.json"),
+    )
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    common = [
+        f"--CourseDirectory.root={course}",
+        "--CourseDirectory.source_directory=source",
+        "--CourseDirectory.release_directory=release",
+        f"--CourseDirectory.db_url=sqlite:///{course}/gradebook.db",
+    ]
+    run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--create", *common],
+        course,
+    )
+    for student, path in subs.items():
+        dest = course / "submitted" / student / assignment
+        dest.mkdir(parents=True)
+        shutil.copy(path, dest)
+    env = {**ENV, "AUTOGRADER_REFERENCE": str(ROOT / "solutions" / assignment / "reference.json")}
+    start = time.perf_counter()
+    run(
+        [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", *common],
+        course,
+        env,
+    )
+    seconds = time.perf_counter() - start
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        scores = {s: gb.find_submission(assignment, s).score for s in subs}
+    return seconds, scores
+
+
+def ours(assignment: str, subs: dict[str, Path], work: Path, jobs: int) -> tuple[float, dict]:
+    folder = work / "ours-in"
+    for student, path in subs.items():
+        (folder / student).mkdir(parents=True)
+        shutil.copy(path, folder / student)
+    out = work / "ours-out"
+    start = time.perf_counter()
+    run(
+        [
+            str(BIN / "autograder"),
+            "grade",
+            assignment,
+            str(folder),
+            "--out",
+            str(out),
+            "--db",
+            f"sqlite:///{work}/ours.db",
+            "--jobs",
+            str(jobs),
+            "--quiet",
+        ],
+        ROOT,
+    )
+    seconds = time.perf_counter() - start
+    with open(out / "grades.csv", newline="") as f:
+        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    return seconds, scores
+
+
+def lower_bound(subs: dict[str, Path], work: Path, cores: int) -> float:
+    total = 0.0
+    for path in subs.values():
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--execute",
+                "--to",
+                "notebook",
+                "--allow-errors",
+                "--output-dir",
+                str(work / "nbconvert"),
+                str(path),
+            ],
+            env=ENV,
+            capture_output=True,
+            check=False,
+        )
+        total += time.perf_counter() - start
+    return total / cores
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd[:4])} …\n{result.stderr[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignments", nargs="*")
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    names = args.assignments or [
+        d.name
+        for d in sorted((ROOT / "solutions").iterdir())
+        if d.is_dir()
+        and "tensorflow" not in (d / f"{d.name}.ipynb").read_text()
+        and (ROOT / "tests" / "mutants" / f"{d.name}.py").is_file()
+    ]
+    print(f"{args.students} students per assignment, {args.jobs} jobs, {os.cpu_count()} cores")
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+            work = Path(tmp)
+            subs = make_class(name, args.students, work / "class")
+            t_plain, s_plain = plain_nbgrader(name, subs, work)
+            t_ours, s_ours = ours(name, subs, work, args.jobs)
+            bound = lower_bound(subs, work, os.cpu_count() or 1)
+            same = all(abs(s_plain[s] - s_ours[s]) < 1e-9 for s in subs)
+            print(
+                f"{name}: plain nbgrader {t_plain:.1f} s, autograder grade {t_ours:.1f} s "
+                f"(x{t_plain / t_ours:.2f} faster), lower bound {bound:.1f} s "
+                f"(ours is x{t_ours / bound:.2f} of it); scores identical: {same}"
+            )
+            if not same:
+                diff = {s: (s_plain[s], s_ours[s]) for s in subs if s_plain[s] != s_ours[s]}
+                print(f"  differing scores (plain, ours): {diff}")
+
+
+if __name__ == "__main__":
+    main()
