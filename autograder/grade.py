@@ -10,6 +10,7 @@ re-runs idempotent and resumable, and reports that never show hidden tests.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import json
@@ -25,6 +26,8 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils as nbg_utils
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
@@ -34,7 +37,6 @@ from .checks import REFERENCE_ENV
 from .collect import collect
 from .course import CONFIG_FILENAME, Course
 from .errors import CourseError
-from .nbgrader_cmd import run_nbgrader
 from .reference import REFERENCE_FILENAME
 from .run_submission import NOT_RUN, Limits, execute, worker_init
 from .submission import Prepared, prepare
@@ -208,19 +210,22 @@ def _register_assignment(course: Course, assignment: str, db_url: str, work: Pat
     )
     shutil.copytree(course.source_dir / assignment, scratch / "source" / assignment, ignore=ignore)
     shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
-    run_nbgrader(
-        [
-            "generate_assignment",
-            assignment,
-            "--force",
-            "--create",
-            f"--CourseDirectory.root={scratch}",
-            f"--CourseDirectory.db_url={db_url}",
-            "--CourseDirectory.source_directory=source",
-            "--CourseDirectory.release_directory=release",
-        ],
-        cwd=scratch,
-    )
+    # In this process (nbgrader is imported already): no second interpreter start.
+    config = copy.deepcopy(course.config)
+    config.CourseDirectory.root = str(scratch)
+    config.CourseDirectory.db_url = db_url
+    config.CourseDirectory.source_directory = "source"
+    config.CourseDirectory.release_directory = "release"
+    config.CourseDirectory.assignment_id = assignment
+    config.GenerateAssignment.create_assignment = True
+    config.BaseConverter.force = True
+    coursedir = CourseDirectory(config=config)
+    try:
+        GenerateAssignment(coursedir=coursedir, config=config).start()
+    except Exception as e:
+        raise CourseError(
+            course.source_dir / assignment, f"nbgrader generate_assignment: {e}"
+        ) from None
     released = sorted((scratch / "release" / assignment).glob("*.ipynb"))
     if len(released) != 1:
         raise CourseError(course.source_dir / assignment, "an assignment must have one notebook")
