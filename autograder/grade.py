@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -150,35 +151,35 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
 
     env = {REFERENCE_ENV: str(reference)}
     done_count = 0
-    with _gradebook_writer(db_url, assignment, notebook_id) as save:
-        for p in prepared.values():
-            if p.student in runs:
-                save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4))
-        if pending:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
-                futures = {}
-                for p, key in pending:
-                    workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
-                    fut = pool.submit(execute, nbformat.writes(p.nb), str(workdir), env, limits)
-                    futures[fut] = (p, key)
-                bar = tqdm(total=len(futures), disable=opt.quiet, unit="работ", desc=assignment)
-                for fut in as_completed(futures):
-                    p, key = futures[fut]
-                    try:
-                        result = fut.result()
-                    except Exception as e:  # a worker died: grade this student as not run
-                        result = _not_run(p.nb, f"сбой при выполнении: {type(e).__name__}")
-                    _store_cache(cache / f"{_safe(p.student)}.json", key, result)
-                    runs[p.student] = result
-                    save(p.student, nbformat.reads(result["nb"], as_version=4))
-                    done_count += 1
-                    bar.set_postfix_str(p.student)
-                    bar.update()
-                bar.close()
-        for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
-            if student not in runs:
-                save(student, None)
+    save = functools.partial(_save, db_url, assignment, notebook_id)
+    for p in prepared.values():
+        if p.student in runs:
+            save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4))
+    if pending:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
+            futures = {}
+            for p, key in pending:
+                workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
+                fut = pool.submit(execute, nbformat.writes(p.nb), str(workdir), env, limits)
+                futures[fut] = (p, key)
+            bar = tqdm(total=len(futures), disable=opt.quiet, unit="работ", desc=assignment)
+            for fut in as_completed(futures):
+                p, key = futures[fut]
+                try:
+                    result = fut.result()
+                except Exception as e:  # a worker died: grade this student as not run
+                    result = _not_run(p.nb, f"сбой при выполнении: {type(e).__name__}")
+                _store_cache(cache / f"{_safe(p.student)}.json", key, result)
+                runs[p.student] = result
+                save(p.student, nbformat.reads(result["nb"], as_version=4))
+                done_count += 1
+                bar.set_postfix_str(p.student)
+                bar.update()
+            bar.close()
+    for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
+        if student not in runs:
+            save(student, None)
 
     results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
     log.info("graded %d students (%d executed now)", len(results), done_count)
@@ -283,38 +284,30 @@ def _not_run(nb, why: str) -> dict:
     return {"nb": nbformat.writes(nb), "problem": why, "truncated": False, "seconds": 0}
 
 
-class _gradebook_writer:
-    """The only writer of the gradebook: saves one student's autograded notebook at a time."""
+def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> None:
+    """Write one student's autograded notebook (or a zero, for ``nb=None``) into the gradebook.
 
-    def __init__(self, db_url: str, assignment: str, notebook_id: str):
-        self.db_url, self.assignment, self.notebook_id = db_url, assignment, notebook_id
-
-    def __enter__(self):
-        return self.save
-
-    def __exit__(self, *exc):
-        return False
-
-    def save(self, student: str, nb) -> None:
-        with Gradebook(self.db_url) as gb:
-            gb.update_or_create_student(student)
-            gb.update_or_create_submission(self.assignment, student)
-            if nb is None:
-                sub = gb.find_submission_notebook(self.notebook_id, self.assignment, student)
-                for g in sub.grades:
-                    g.auto_score = 0
-                    g.needs_manual_grade = False
-                gb.db.commit()
-                return
-        res = {
-            "nbgrader": {
-                "db_url": self.db_url,
-                "assignment": self.assignment,
-                "notebook": self.notebook_id,
-                "student": student,
-            }
+    Only the main process calls this: SQLite takes one writer at a time.
+    """
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(student)
+        gb.update_or_create_submission(assignment, student)
+        if nb is None:
+            sub = gb.find_submission_notebook(notebook_id, assignment, student)
+            for g in sub.grades:
+                g.auto_score = 0
+                g.needs_manual_grade = False
+            gb.db.commit()
+            return
+    res = {
+        "nbgrader": {
+            "db_url": db_url,
+            "assignment": assignment,
+            "notebook": notebook_id,
+            "student": student,
         }
-        SaveAutoGrades().preprocess(nb, res)
+    }
+    SaveAutoGrades().preprocess(nb, res)
 
 
 def _results(db_url, assignment, notebook_id, template, prepared, runs, roster):
