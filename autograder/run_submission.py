@@ -22,7 +22,7 @@ from nbgrader.preprocessors import Execute
 
 from .execute import kernel_env
 
-OUTPUT_CAP_BYTES = 1_000_000
+OUTPUT_CAP_BYTES = 5_000_000
 NOT_RUN = "CellNotRun"
 
 

@@ -116,8 +116,9 @@ def rebuild(
     if duplicates:
         flags.append(f"ячейки ответов продублированы, оценена первая: {sorted(duplicates)}")
     missing = sorted(grade_id(nb.cells[i]) for i in solution_idx - answers.keys())
-    if missing and len(missing) < len(solution_idx) or missing and extras:
-        flags.append(f"не найдены ячейки ответов {missing}: учтён код из других ячеек")
+    if missing:
+        where = ": учтён код из других ячеек" if extras else ""
+        flags.append(f"не найдены ячейки ответов {missing}{where}")
     for i in solution_idx:
         # A missing answer cell becomes empty, so that a stub does not hide code written elsewhere.
         nb.cells[i].source = answers.get(i, "" if extras else nb.cells[i].source)

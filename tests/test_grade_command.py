@@ -118,7 +118,7 @@ def make_class(root: Path) -> None:
     flood = load(SOLUTION)
     for cell in flood["cells"]:
         if gid(cell) == "sigmoid-solution":
-            cell["source"] = "print('x' * 5_000_000)\n" + "".join(cell["source"])
+            cell["source"] = "print('x' * 20_000_000)\n" + "".join(cell["source"])
     put("output_flood", nb, flood)
 
 
