@@ -256,3 +256,14 @@ def test_stated_numbers(nb, ns, tf, keras):
     assert best.x == pytest.approx(-math.log(2), abs=1e-5)
     assert f"{-math.log(2):.2f}" == "-0.69"
     assert float(ns["sigmoid"](best.x)) == pytest.approx(1 / 3, abs=1e-5)
+
+
+def test_stated_cce_gradient_wrt_probabilities(nb, tf):
+    r"""The text states dCCE/dp = -y / (m p) (no exercise): checked with tf.GradientTape."""
+    assert r"= -\frac{y_{ij}}{m\,p_{ij}}$" in _markdown(nb)
+    y, probs, _ = _onehot_batch(7, m=6, k=4)
+
+    def loss(v):
+        return -tf.reduce_mean(tf.reduce_sum(y * tf.math.log(v), axis=-1))
+
+    np.testing.assert_allclose(-y / (len(y) * probs), _tape_grad(tf, loss, probs), rtol=1e-12)
