@@ -1,0 +1,269 @@
+"""03-losses against independent oracles.
+
+Each loss of the solution notebook is compared with TensorFlow's own (``keras.losses.*``,
+``tf.nn.softmax_cross_entropy_with_logits``) and each gradient with ``tf.GradientTape`` on random
+batches. Cross-entropies of probabilities are compared with Keras only for predictions in
+[1e-3, 1 - 1e-3], where the two clipping schemes agree. The numbers the text states are checked too.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize_scalar
+
+from autograder import notebooks
+from tests.conftest import COURSE
+
+ASSIGNMENT = "03-losses"
+SEEDS = [0, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def nb():
+    return notebooks.read(COURSE.source_notebook(ASSIGNMENT))
+
+
+@pytest.fixture(scope="module")
+def ns(nb):
+    """The solution's functions: the code of the provided-* and *-solution cells, executed."""
+    namespace: dict = {}
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
+            exec(compile(cell.source, f"<{gid}>", "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="module")
+def keras(tf):
+    import keras
+
+    return keras
+
+
+def _binary_batch(seed: int, shape: tuple[int, ...]):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, size=shape).astype(float)
+    p = rng.uniform(1e-3, 1 - 1e-3, size=shape)
+    return y, p
+
+
+def _onehot_batch(seed: int, m: int, k: int, low: float = 1e-3):
+    """One-hot targets, probabilities with every entry in [low, 1 - low], logits."""
+    rng = np.random.default_rng(seed)
+    y = np.eye(k)[rng.integers(0, k, size=m)]
+    raw = rng.uniform(0.05, 1.0, size=(m, k))
+    probs = raw / raw.sum(axis=-1, keepdims=True)
+    assert probs.min() >= low and probs.max() <= 1 - low
+    logits = rng.normal(scale=3.0, size=(m, k))
+    return y, probs, logits
+
+
+def _tape_grad(tf, loss_fn, x):
+    var = tf.Variable(np.asarray(x, dtype=np.float64))
+    with tf.GradientTape() as tape:
+        loss = loss_fn(var)
+    return tape.gradient(loss, var).numpy()
+
+
+# --- losses against Keras / tf.nn ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape", [(8, 1), (5, 3)])
+def test_mse_loss_matches_keras(ns, keras, seed, shape):
+    rng = np.random.default_rng(seed)
+    y, p = rng.normal(size=shape), rng.normal(scale=2.0, size=shape)
+    expected = float(keras.losses.MeanSquaredError(dtype="float64")(y, p))
+    assert ns["mse_loss"](y, p) == pytest.approx(expected, rel=1e-12)
+    if shape[1] == 1:  # 1-D targets against a column of predictions
+        assert ns["mse_loss"](y.ravel(), p) == pytest.approx(expected, rel=1e-12)
+
+
+def test_mse_loss_seed_example(ns, keras):
+    expected = float(keras.losses.MeanSquaredError(dtype="float64")([1, 0, 0, 1], [0, 0, 0, 0]))
+    assert expected == 0.5
+    assert ns["mse_loss"]([1, 0, 0, 1], [0, 0, 0, 0]) == 0.5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape", [(10, 1), (4, 3)])
+def test_binary_cross_entropy_matches_keras(ns, keras, seed, shape):
+    y, p = _binary_batch(seed, shape)
+    bce = keras.losses.BinaryCrossentropy(dtype="float64")
+    assert ns["binary_cross_entropy"](y, p) == pytest.approx(float(bce(y, p)), rel=1e-10)
+    soft = np.random.default_rng(seed + 100).uniform(size=shape)
+    assert ns["binary_cross_entropy"](soft, p) == pytest.approx(float(bce(soft, p)), rel=1e-10)
+
+
+def test_binary_cross_entropy_clipping_matches_keras_epsilon(ns, keras):
+    # Keras clips to [epsilon, 1 - epsilon] with epsilon = 1e-7, the notebook's default eps.
+    assert keras.backend.epsilon() == 1e-7
+    y, p = np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]])
+    expected = float(keras.losses.BinaryCrossentropy(dtype="float64")(y, p))
+    assert ns["binary_cross_entropy"](y, p) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_categorical_cross_entropy_matches_keras(ns, keras, seed):
+    y, probs, _ = _onehot_batch(seed, m=7, k=4)
+    cce = keras.losses.CategoricalCrossentropy(dtype="float64")
+    assert ns["categorical_cross_entropy"](y, probs) == pytest.approx(
+        float(cce(y, probs)), rel=1e-10
+    )
+    # one sample as a 1-D vector is the same as a batch of one
+    expected_one = float(cce(y[:1], probs[:1]))
+    assert ns["categorical_cross_entropy"](y[0], probs[0]) == pytest.approx(expected_one, rel=1e-10)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1000.0])
+def test_softmax_cross_entropy_with_logits_matches_tf(ns, tf, keras, seed, scale):
+    rng = np.random.default_rng(seed)
+    y = np.eye(5)[rng.integers(0, 5, size=6)]
+    z = rng.normal(scale=scale, size=(6, 5))
+    expected = float(tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z)))
+    got = ns["softmax_cross_entropy_with_logits"](y, z)
+    assert got == pytest.approx(expected, rel=1e-10)
+    keras_cce = keras.losses.CategoricalCrossentropy(from_logits=True, dtype="float64")
+    assert got == pytest.approx(float(keras_cce(y, z)), rel=1e-10)
+    soft = rng.dirichlet(np.ones(5), size=6)
+    expected_soft = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=soft, logits=z))
+    got_soft = ns["softmax_cross_entropy_with_logits"](soft, z)
+    assert got_soft == pytest.approx(float(expected_soft), rel=1e-10)
+
+
+def test_logits_and_probabilities_agree(ns):
+    y, _, z = _onehot_batch(4, m=6, k=3)
+    two_steps = ns["categorical_cross_entropy"](y, ns["softmax"](z))
+    assert ns["softmax_cross_entropy_with_logits"](y, z) == pytest.approx(two_steps, rel=1e-9)
+    # binary cross-entropy is the categorical one for the two classes [1 - p, p]
+    yb, pb = _binary_batch(5, (9,))
+    cce = ns["categorical_cross_entropy"](np.stack([1 - yb, yb], -1), np.stack([1 - pb, pb], -1))
+    assert ns["binary_cross_entropy"](yb, pb) == pytest.approx(cce, rel=1e-10)
+
+
+# --- gradients against tf.GradientTape ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape", [(8, 1), (5, 3)])
+def test_mse_grad_matches_gradient_tape(ns, tf, keras, seed, shape):
+    rng = np.random.default_rng(seed)
+    y, p = rng.normal(size=shape), rng.normal(size=shape)
+    mse = keras.losses.MeanSquaredError(dtype="float64")
+    expected = _tape_grad(tf, lambda v: mse(y, v), p)
+    np.testing.assert_allclose(ns["mse_grad"](y, p), expected, rtol=1e-10, atol=1e-14)
+    if shape[1] == 1:
+        np.testing.assert_allclose(ns["mse_grad"](y.ravel(), p), expected, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape", [(10, 1), (4, 3)])
+def test_binary_cross_entropy_grad_matches_gradient_tape(ns, tf, keras, seed, shape):
+    y, p = _binary_batch(seed, shape)
+    bce = keras.losses.BinaryCrossentropy(dtype="float64")
+    expected = _tape_grad(tf, lambda v: bce(y, v), p)
+    np.testing.assert_allclose(ns["binary_cross_entropy_grad"](y, p), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1000.0])
+def test_softmax_cross_entropy_grad_matches_gradient_tape(ns, tf, seed, scale):
+    rng = np.random.default_rng(seed)
+    y = np.eye(4)[rng.integers(0, 4, size=5)]
+    z = rng.normal(scale=scale, size=(5, 4))
+
+    def loss(v):
+        return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=v))
+
+    expected = _tape_grad(tf, loss, z)
+    np.testing.assert_allclose(
+        ns["softmax_cross_entropy_grad"](y, z), expected, rtol=1e-9, atol=1e-15
+    )
+    # a single 1-D sample is a batch of one
+    one = _tape_grad(tf, lambda v: tf.nn.softmax_cross_entropy_with_logits(y[0], v), z[0])
+    np.testing.assert_allclose(ns["softmax_cross_entropy_grad"](y[0], z[0]), one, rtol=1e-9)
+
+
+def test_sigmoid_bce_gradient_wrt_logit_is_p_minus_y(ns, tf):
+    """The text's claim: with a sigmoid output, BCE's gradient w.r.t. the logit is (p - y) / N."""
+    rng = np.random.default_rng(6)
+    y = rng.integers(0, 2, size=(7, 1)).astype(float)
+    z = rng.normal(scale=2.0, size=(7, 1))
+
+    def loss(v):
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=v))
+
+    expected = _tape_grad(tf, loss, z)
+    p = ns["sigmoid"](z)
+    chain = ns["binary_cross_entropy_grad"](y, p) * p * (1 - p)
+    np.testing.assert_allclose(chain, expected, rtol=1e-9)
+    np.testing.assert_allclose((p - y) / y.size, expected, rtol=1e-9)
+
+
+# --- numbers the text states --------------------------------------------------------------------
+
+
+def _markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_stated_numbers(nb, ns, tf, keras):
+    text = _markdown(nb)
+
+    assert "квадраты в сумме дают 2, среднее $2 / 4 = 0.5$" in text
+    assert ns["mse_loss"]([1, 0, 0, 1], [0, 0, 0, 0]) == 0.5
+
+    assert r"$-\ln 10^{-7} \approx 16.1181$" in text
+    assert r"$-\ln\varepsilon \approx 16.1181$" in text
+    assert r"(в Keras $10^{-7}$)" in text
+    assert f"{-math.log(keras.backend.epsilon()):.4f}" == "16.1181"
+
+    assert r"$-\ln 0.7 \approx 0.3567$" in text
+    cce = keras.losses.CategoricalCrossentropy(dtype="float64")
+    assert f"{float(cce([[1.0, 0.0, 0.0]], [[0.7, 0.2, 0.1]])):.4f}" == "0.3567"
+
+    # logits [-1000, 0, 1000], first class: the true loss is 2000, the two-step way gives 16.1181
+    assert r"$-\ln \operatorname{softmax}(z)_1 \approx 2000$" in text
+    assert "два шага дают 16.1181" in text
+    y, z = np.array([[1.0, 0.0, 0.0]]), np.array([[-1000.0, 0.0, 1000.0]])
+    true_loss = float(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z)[0])
+    assert true_loss == pytest.approx(2000.0, abs=1e-9)
+    probs = tf.nn.softmax(z).numpy()
+    assert f"{float(cce(y, probs)):.4f}" == "16.1181"  # Keras clips the same way
+    assert f"{ns['categorical_cross_entropy'](y, ns['softmax'](z)):.4f}" == "16.1181"
+
+    # |dMSE/dz| = 2 p (1 - p)^2 for y = 1 is largest at p = 1/3, z = -ln 2
+    assert r"$2p(1 - p)^2$ наибольший при $p = 1/3$" in text
+    assert r"$z = -\ln 2 \approx -0.69$" in text
+    best = minimize_scalar(
+        lambda zz: -abs(2 * (1 - ns["sigmoid"](zz)) * ns["sigmoid"](zz) * (1 - ns["sigmoid"](zz))),
+        bounds=(-5, 5),
+        method="bounded",
+        options={"xatol": 1e-8},
+    )
+    assert best.x == pytest.approx(-math.log(2), abs=1e-5)
+    assert f"{-math.log(2):.2f}" == "-0.69"
+    assert float(ns["sigmoid"](best.x)) == pytest.approx(1 / 3, abs=1e-5)
+
+
+def test_stated_cce_gradient_wrt_probabilities(nb, tf):
+    r"""The text states dCCE/dp = -y / (m p) (no exercise): checked with tf.GradientTape."""
+    assert r"= -\frac{y_{ij}}{m\,p_{ij}}$" in _markdown(nb)
+    y, probs, _ = _onehot_batch(7, m=6, k=4)
+
+    def loss(v):
+        return -tf.reduce_mean(tf.reduce_sum(y * tf.math.log(v), axis=-1))
+
+    np.testing.assert_allclose(-y / (len(y) * probs), _tape_grad(tf, loss, probs), rtol=1e-12)
