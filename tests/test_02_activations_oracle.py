@@ -1,0 +1,249 @@
+"""02-activations against independent oracles: TensorFlow (tf.nn, tf.GradientTape, keras) and SciPy.
+
+The functions are taken from the source notebook: the code of its ``provided-*`` and ``*-solution``
+cells is executed into a namespace. Every number the notebook's text states is checked here too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from scipy.special import softmax as sp_softmax
+
+from autograder import notebooks
+from tests.conftest import COURSE
+
+ASSIGNMENT = "02-activations"
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def _cells():
+    return notebooks.read(COURSE.source_notebook(ASSIGNMENT)).cells
+
+
+def _grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+@pytest.fixture(scope="module")
+def ns() -> dict:
+    namespace: dict = {}
+    for cell in _cells():
+        gid = _grade_id(cell)
+        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
+            exec(compile(cell.source, f"<{gid}>", "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="module")
+def inputs() -> list[np.ndarray]:
+    rng = np.random.default_rng(12345)
+    return [
+        rng.normal(scale=3.0, size=7),
+        rng.normal(scale=3.0, size=(4, 5)),
+        rng.normal(scale=3.0, size=(2, 3, 4)),
+        np.array([-30.0, -1.0, 0.0, 1e-9, 1.0, 30.0]),
+    ]
+
+
+# TensorFlow stores leaky ReLU's alpha as a float32 attribute: agreement to float32 precision there.
+RTOL = {"sigmoid": 1e-12, "tanh": 1e-12, "relu": 1e-12, "leaky_relu": 1e-7}
+
+
+def _tf_forward(tf, name, x, alpha=0.01):
+    t = tf.constant(x, dtype=tf.float64)
+    if name == "leaky_relu":
+        return tf.nn.leaky_relu(t, alpha=alpha).numpy()
+    return {"sigmoid": tf.nn.sigmoid, "tanh": tf.math.tanh, "relu": tf.nn.relu}[name](t).numpy()
+
+
+def _tf_grad(tf, name, x, alpha=0.01):
+    t = tf.constant(x, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(t)
+        if name == "leaky_relu":
+            y = tf.nn.leaky_relu(t, alpha=alpha)
+        else:
+            y = {"sigmoid": tf.nn.sigmoid, "tanh": tf.math.tanh, "relu": tf.nn.relu}[name](t)
+    return tape.gradient(y, t).numpy()
+
+
+# --- functions and derivatives against TensorFlow -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_matches_tf(ns, tf, inputs, name):
+    for x in inputs:
+        got = ns[name](x)
+        assert np.shape(got) == x.shape
+        np.testing.assert_allclose(got, _tf_forward(tf, name, x), rtol=RTOL[name], atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_derivative_matches_gradient_tape(ns, tf, inputs, name):
+    for x in inputs:
+        got = ns[f"{name}_grad"](x)
+        assert np.shape(got) == x.shape
+        np.testing.assert_allclose(got, _tf_grad(tf, name, x), rtol=RTOL[name], atol=1e-15)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1, 0.3])
+def test_leaky_relu_alpha_matches_tf(ns, tf, inputs, alpha):
+    x = inputs[1]
+    np.testing.assert_allclose(
+        ns["leaky_relu"](x, alpha=alpha), _tf_forward(tf, "leaky_relu", x, alpha)
+    )
+    np.testing.assert_allclose(
+        ns["leaky_relu_grad"](x, alpha=alpha), _tf_grad(tf, "leaky_relu", x, alpha)
+    )
+
+
+def test_derivatives_at_zero_follow_tf_convention(ns, tf):
+    # The design fixes relu_grad(0) = 0 and leaky_relu_grad(0) = alpha: TensorFlow does the same.
+    zero = np.zeros(3)
+    assert np.array_equal(ns["relu_grad"](zero), _tf_grad(tf, "relu", zero))
+    assert np.array_equal(ns["relu_grad"](zero), zero)
+    np.testing.assert_allclose(
+        ns["leaky_relu_grad"](zero, alpha=0.2), _tf_grad(tf, "leaky_relu", zero, 0.2), rtol=1e-7
+    )
+    assert np.allclose(ns["leaky_relu_grad"](zero, alpha=0.2), 0.2)
+
+
+@pytest.mark.parametrize(
+    "shape, axis", [((6,), -1), ((4, 5), -1), ((4, 5), 0), ((2, 3, 4), 1), ((2, 3, 4), -1)]
+)
+def test_softmax_matches_tf_keras_and_scipy(ns, tf, shape, axis):
+    import keras
+
+    z = np.random.default_rng(99).normal(scale=4.0, size=shape)
+    got = ns["softmax"](z, axis=axis)
+    np.testing.assert_allclose(got, tf.nn.softmax(tf.constant(z), axis=axis).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got, sp_softmax(z, axis=axis), rtol=1e-12)
+    np.testing.assert_allclose(got, keras.activations.softmax(z, axis=axis).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got.sum(axis=axis), 1.0, rtol=1e-12)
+
+
+def test_default_axis_is_last(ns):
+    z = np.random.default_rng(5).normal(size=(3, 4))
+    np.testing.assert_array_equal(ns["softmax"](z), ns["softmax"](z, axis=-1))
+    np.testing.assert_allclose(ns["softmax"](z), sp_softmax(z, axis=-1), rtol=1e-12)
+
+
+# --- numerical stability -------------------------------------------------------------------------
+
+
+def test_extreme_inputs_correct_and_silent(ns, tf):
+    big = np.array([-1000.0, -745.0, -710.0, 710.0, 745.0, 1000.0])
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        values = {name: ns[name](big) for name in ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad")}
+        soft = ns["softmax"]([1000.0, 1001.0])
+        soft_mixed = ns["softmax"](np.array([[0.0, 1.0], [1000.0, 1001.0], [-1000.0, 0.0]]))
+    np.testing.assert_allclose(values["sigmoid"], expit(big), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        values["sigmoid"], tf.nn.sigmoid(tf.constant(big)).numpy(), atol=1e-300
+    )
+    assert values["sigmoid"][0] == 0.0 and values["sigmoid"][-1] == 1.0
+    np.testing.assert_allclose(values["tanh"], np.sign(big))
+    np.testing.assert_allclose(values["sigmoid_grad"], 0.0, atol=1e-300)
+    np.testing.assert_allclose(values["tanh_grad"], 0.0, atol=1e-300)
+    np.testing.assert_allclose(
+        soft, tf.nn.softmax(tf.constant([1000.0, 1001.0], tf.float64)).numpy()
+    )
+    np.testing.assert_allclose(soft, sp_softmax([0.0, 1.0]), rtol=1e-12)
+    np.testing.assert_allclose(
+        soft_mixed, sp_softmax([[0.0, 1.0], [0.0, 1.0], [-1000.0, 0.0]], axis=-1)
+    )
+
+
+def test_inputs_not_modified_and_shapes_kept(ns):
+    x = np.random.default_rng(1).normal(size=(3, 4))
+    for name in ACTIVATIONS + tuple(f"{a}_grad" for a in ACTIVATIONS) + ("softmax",):
+        before = x.copy()
+        out = ns[name](x)
+        np.testing.assert_array_equal(x, before, err_msg=name)
+        assert np.shape(out) == x.shape, name
+        assert np.asarray(out).dtype == np.float64, name
+        assert np.shape(ns[name]([1.0, -2.0])) == (2,), name
+    for name in ACTIVATIONS + tuple(f"{a}_grad" for a in ACTIVATIONS):
+        assert np.shape(ns[name](0.5)) == (), name
+
+
+# --- numbers and identities the text states ------------------------------------------------------
+
+
+def _markdown() -> str:
+    return "\n".join(c.source for c in _cells() if c.cell_type == "markdown")
+
+
+FLOAT_MAX = np.finfo(np.float64).max
+STATED = [
+    (r"\sigma'(0) = 0.5 \cdot 0.5 = 0.25", "0.25", expit(0.0) * (1 - expit(0.0)), 2),
+    (r"\sigma'(5) \approx 0.0066", "0.0066", expit(5.0) * expit(-5.0), 4),
+    (r"\tanh'(0) = 1", "1", 1 - np.tanh(0.0) ** 2, 0),
+    (r"0.25^{10} \approx 9.5 \cdot 10^{-7}", "9.5", 0.25**10 * 1e7, 1),
+    (r"\approx 1.8 \cdot 10^{308}", "1.8", FLOAT_MAX / 1e308, 1),
+    ("при $x > 709.78$", "709.78", np.log(FLOAT_MAX), 2),
+    ("уже при $x > 709.78$", "709.78", np.log(FLOAT_MAX), 2),
+]
+
+
+@pytest.mark.parametrize("text, shown, value, digits", STATED, ids=[s[0] for s in STATED])
+def test_stated_number_matches_oracle(text, shown, value, digits):
+    assert text in _markdown(), f"the text no longer says {text!r}: update this test"
+    assert shown == f"{value:.{digits}f}", f"{text}: the oracle gives {value:.8f}"
+
+
+def test_stated_softmax_values():
+    text = _markdown()
+    for logits, shown in [
+        ([1.0, 2.0, 3.0], r"\mathrm{softmax}(1, 2, 3) \approx (0.0900, 0.2447, 0.6652)"),
+        ([1000.0, 1001.0], r"\mathrm{softmax}(1000, 1001) \approx (0.2689, 0.7311)"),
+    ]:
+        assert shown in text
+        expected = ", ".join(f"{p:.4f}" for p in sp_softmax(np.array(logits) - max(logits)))
+        assert shown.endswith(f"({expected})"), f"{shown}: SciPy gives ({expected})"
+
+
+def test_stated_identities(ns):
+    text = _markdown()
+    xs = np.linspace(-8.0, 8.0, 1601)
+    # tanh(x) = 2σ(2x) − 1; σ' = σ(1 − σ) ≤ 0.25, tanh' = 1 − tanh² ≤ 1 (maxima at 0).
+    assert r"= 2\sigma(2x) - 1" in text
+    np.testing.assert_allclose(np.tanh(xs), 2 * expit(2 * xs) - 1, atol=1e-12)
+    assert np.max(ns["sigmoid_grad"](xs)) == pytest.approx(0.25)
+    assert np.max(ns["tanh_grad"](xs)) == pytest.approx(1.0)
+    # softmax(0, x)_2 = σ(x) and softmax(z + c) = softmax(z).
+    assert r"\mathrm{softmax}(0, x)_2 = \frac{e^{x}}{1 + e^{x}} = \sigma(x)" in text
+    pairs = np.stack([np.zeros_like(xs), xs], axis=-1)
+    np.testing.assert_allclose(sp_softmax(pairs, axis=-1)[:, 1], expit(xs), rtol=1e-12)
+    z = np.array([0.3, -1.2, 2.0])
+    np.testing.assert_allclose(sp_softmax(z + 123.0), sp_softmax(z), rtol=1e-12)
+
+
+def test_stated_linear_collapse_and_xor(ns):
+    text = _markdown()
+    # (XW1 + b1)W2 + b2 = X(W1 W2) + (b1 W2 + b2).
+    assert (
+        r"(XW_1 + b_1)W_2 + b_2 = X\,\underbrace{W_1 W_2}_{W} + \underbrace{b_1 W_2 + b_2}_{b}"
+        in text
+    )
+    rng = np.random.default_rng(3)
+    X, W1, b1, W2, b2 = (rng.normal(size=s) for s in [(6, 3), (3, 4), 4, (4, 2), 2])
+    np.testing.assert_allclose((X @ W1 + b1) @ W2 + b2, X @ (W1 @ W2) + (b1 @ W2 + b2))
+    # XOR by hand: ReLU layer W1 = ones, b1 = (0, −1), w2 = (1, −2); without ReLU −x1 − x2 + 2.
+    assert "без активации выход $-x_1 - x_2 + 2$" in text.lower()
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    W1, b1, w2 = np.ones((2, 2)), np.array([0.0, -1.0]), np.array([1.0, -2.0])
+    np.testing.assert_array_equal(ns["relu"](X @ W1 + b1) @ w2, [0, 1, 1, 0])
+    np.testing.assert_array_equal((X @ W1 + b1) @ w2, -X[:, 0] - X[:, 1] + 2)
