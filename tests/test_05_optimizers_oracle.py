@@ -163,7 +163,7 @@ def _adam_paper(grads_seq, w0, lr, beta1=0.9, beta2=0.999, eps=1e-7):
     return w
 
 
-def test_keras_form_is_algorithm_1_with_eps_over_sqrt_one_minus_beta2t(ns):
+def test_keras_form_is_algorithm_1_with_eps_over_sqrt_one_minus_beta2t(ns, text):
     rng = np.random.default_rng(0)
     grads_seq = 0.1 * rng.standard_normal((100, 5))
     p = {"w": np.zeros(5)}
@@ -176,6 +176,15 @@ def test_keras_form_is_algorithm_1_with_eps_over_sqrt_one_minus_beta2t(ns):
     # "разница в шаге ничтожна": the notebook prints this difference (1.9e-07 vs moves of 0.02).
     assert np.abs(p["w"] - paper).max() < 1e-6
     assert np.abs(p["w"]).max() > 1e-2
+    # "градиенты порядка 1e-3 и больше": then the two forms differ by well under 1 %.
+    small = 1e-3 * rng.standard_normal((100, 5))
+    q = {"w": np.zeros(5)}
+    opt = ns["Adam"](lr=0.001)
+    for g in small:
+        opt.step(q, {"w": g})
+    paper = _adam_paper(small, np.zeros(5), 0.001, eps=lambda t: 1e-7)
+    assert np.abs(q["w"] - paper).max() < 0.01 * np.abs(paper).max()
+    assert "(градиенты порядка $10^{-3}$ и больше), разница в шаге ничтожна" in text
 
 
 def test_first_adam_step_is_about_lr_and_would_be_3_16_times_larger_uncorrected(ns, text):
