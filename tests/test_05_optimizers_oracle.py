@@ -317,6 +317,9 @@ def test_gender_data_is_the_tutorials_shifted_by_135_and_66(nb, text):
         row = f"| {name} | {w - 135} | {h - 66} |".replace("-", "−")
         assert row in text, row
     shifted = [[w - 135, h - 66] for w, h in raw.values()]
+    means = np.mean(list(raw.values()), axis=0)
+    assert "точные средние этих четырёх людей — 141.25 фунта и 66.75 дюйма" in text
+    assert tuple(means) == (141.25, 66.75)
     line = next(x for x in source.splitlines() if x.startswith("X_people = "))
     assert np.array_equal(eval(line.split("=", 1)[1], {"np": np}), shifted)
     assert "вес 128, рост 63, то есть\n−7 и −3" in text and (128 - 135, 63 - 66) == (-7, -3)
