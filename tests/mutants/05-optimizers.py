@@ -1,0 +1,358 @@
+"""Wrong answers to 05-optimizers."""
+
+from tests.mutants import Mutant
+
+MUTANTS = [
+    # --- sgd_step
+    Mutant(
+        "sgd_step",
+        "step along the gradient (wrong sign)",
+        "visible",
+        """
+        def sgd_step(params, grads, lr):
+            for key, grad in grads.items():
+                params[key] += lr * grad
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "returns the updated dict instead of updating it",
+        "visible",
+        """
+        def sgd_step(params, grads, lr):
+            return {key: params[key] - lr * grads[key] for key in params}
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "new arrays put in the dict, not an in-place update",
+        "hidden",
+        """
+        def sgd_step(params, grads, lr):
+            for key in params:
+                params[key] = params[key] - lr * grads[key]
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "keys of the two-layer network hard-coded",
+        "hidden",
+        """
+        def sgd_step(params, grads, lr):
+            for key in ("W1", "b1", "W2", "b2"):
+                if key in params:
+                    params[key] -= lr * grads[key]
+    """,
+    ),
+    # --- iterate_minibatches
+    Mutant(
+        "iterate_minibatches",
+        "drops the last, incomplete batch",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+            for start in range(0, m - batch_size + 1, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "samples drawn with replacement (some repeated, some missed)",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng(seed).integers(0, m, size=m) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "X and y shuffled with different permutations",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            rng = np.random.default_rng(seed)
+            order_x = rng.permutation(m) if shuffle else np.arange(m)
+            order_y = rng.permutation(m) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                yield X[order_x[start:start + batch_size]], y[order_y[start:start + batch_size]]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "seed ignored (order not reproducible)",
+        "hidden",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng().permutation(m) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "another RNG call than the statement's permutation",
+        "hidden",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.argsort(np.random.default_rng(seed).random(m)) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    # --- momentum
+    Mutant(
+        "momentum",
+        "no beta decay: v <- v - lr * g",
+        "visible",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                    self.velocity[key] = v
+                    params[key] += v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "exponential average v <- beta v + (1 - beta) g, w -= lr v",
+        "visible",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.velocity.get(key, np.zeros_like(grad))
+                    v = self.beta * v + (1 - self.beta) * grad
+                    self.velocity[key] = v
+                    params[key] -= self.lr * v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "one velocity shared by all parameters",
+        "hidden",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, 0.0
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    self.velocity = self.beta * self.velocity - self.lr * grad
+                    params[key] += self.velocity
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "state kept in a class attribute shared between instances",
+        "hidden",
+        """
+        class Momentum:
+            velocity = {}
+
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta = lr, beta
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                    self.velocity[key] = v
+                    params[key] += v
+    """,
+    ),
+    # --- adam
+    Mutant(
+        "adam",
+        "no bias correction",
+        "visible",
+        """
+        class Adam:
+            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+                self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+                self.m, self.v = {}, {}
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+                    v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+                    self.m[key], self.v[key] = m, v
+                    params[key] -= self.lr * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "eps inside the square root",
+        "visible",
+        """
+        class Adam:
+            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+                self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+                self.t, self.m, self.v = 0, {}, {}
+
+            def step(self, params, grads):
+                self.t += 1
+                lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+                for key, g in grads.items():
+                    m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+                    v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+                    self.m[key], self.v[key] = m, v
+                    params[key] -= lr_t * m / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "moments shared between parameters",
+        "hidden",
+        """
+        class Adam:
+            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+                self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+                self.t, self.m, self.v = 0, 0.0, 0.0
+
+            def step(self, params, grads):
+                self.t += 1
+                lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+                for key, g in grads.items():
+                    self.m = self.beta1 * self.m + (1 - self.beta1) * g
+                    self.v = self.beta2 * self.v + (1 - self.beta2) * g**2
+                    params[key] -= lr_t * self.m / (np.sqrt(self.v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "step counter advanced once per parameter, not once per step",
+        "hidden",
+        """
+        class Adam:
+            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+                self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+                self.t, self.m, self.v = 0, {}, {}
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    self.t += 1
+                    lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+                    m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+                    v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+                    self.m[key], self.v[key] = m, v
+                    params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "hyper-parameters of the constructor ignored (Keras defaults hard-coded)",
+        "hidden",
+        """
+        class Adam:
+            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+                self.lr, self.beta1, self.beta2, self.eps = lr, 0.9, 0.999, 1e-7
+                self.t, self.m, self.v = 0, {}, {}
+
+            def step(self, params, grads):
+                self.t += 1
+                lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+                for key, g in grads.items():
+                    m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+                    v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+                    self.m[key], self.v[key] = m, v
+                    params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    # --- train
+    Mutant(
+        "train",
+        "reports the mean of the batch losses (before each update)",
+        "visible",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                batch_losses = []
+                batches = iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed + epoch)
+                for Xb, Yb in batches:
+                    A2, cache = forward(Xb, params)
+                    batch_losses.append(binary_cross_entropy(Yb, A2))
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(float(np.mean(batch_losses)))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
+        "trains a copy of params",
+        "visible",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            params = {k: v.copy() for k, v in params.items()}
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                batches = iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed + epoch)
+                for Xb, Yb in batches:
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
+        "the same shuffling seed in every epoch",
+        "hidden",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed):
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
+        "no shuffling",
+        "hidden",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=False):
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+]
