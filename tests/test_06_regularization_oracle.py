@@ -350,3 +350,67 @@ def test_no_stated_number_without_a_check(text):
     allowed.add("0.32")
     found = set(re.findall(r"(?<![\w.])\d+\.\d+", text))
     assert found <= allowed, found - allowed
+
+
+@pytest.fixture(scope="module")
+def run(nb):
+    """The notebook's own computations: every code cell except the test cells, run in order."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        exec(compile(cell.source, _grade_id(cell) or "cell", "exec"), namespace)
+        plt.close("all")
+    return namespace
+
+
+@pytest.mark.slow
+def test_what_the_text_says_about_the_experiments(run, text):
+    loss = run["binary_cross_entropy"]
+    proba = run["predict_proba"]
+    big, small = run["history_big"], run["history_small"]
+    # section 2: the small net under-fits (a worse training loss), the big one over-fits
+    assert small["loss"][-1] > 10 * big["loss"][-1]
+    assert small["val_loss"][-1] > 1.5 * min(
+        run["history_l2"]["val_loss"][-1], run["history_do"]["val_loss"][-1]
+    )
+    assert big["val_loss"][-1] > 10 * big["loss"][-1]  # "val_loss во много раз больше"
+    best = int(np.argmin(big["val_loss"]))
+    assert 0 < best < len(big["val_loss"]) - 100  # the validation curve turns and rises
+    assert big["val_loss"][-1] > 2 * big["val_loss"][best]
+    assert sum(v.size for v in run["params_big"].values()) == 513  # "сотни параметров"
+    # section 3: L2 shrinks the weights
+    assert run["l2_penalty"](run["params_l2"], 1.0) < run["l2_penalty"](run["params_big"], 1.0) / 10
+    # section 5: early stopping stops early and restores the weights of the best epoch
+    es = run["history_es"]
+    assert len(es["val_loss"]) < run["EPOCHS"]
+    restored = loss(run["y_val"], proba(run["X_val"], run["params_es"]))
+    assert restored == pytest.approx(min(es["val_loss"]), abs=1e-12)
+    # section 7: every regularised model has a smaller cross-entropy on new data than the plain one
+    # and a smaller gap between training and validation
+    regularised = {"l2": "params_l2", "dropout": "params_do", "early stopping": "params_es"}
+    for split in ("val", "test"):
+        X_s, y_s = run[f"X_{split}"], run[f"y_{split}"]
+        plain = loss(y_s, proba(X_s, run["params_big"]))
+        for name, key in regularised.items():
+            assert loss(y_s, proba(X_s, run[key])) < 0.6 * plain, (name, split)
+
+    def gap(key):
+        train = loss(run["y_train"], proba(run["X_train"], run[key]))
+        return loss(run["y_val"], proba(run["X_val"], run[key])) - train
+
+    for key in regularised.values():
+        assert gap(key) < gap("params_big") / 3, key
+    assert "заметно хуже, чем у регуляризованных" in text
+    assert "Все три способа уменьшают разрыв между обучением и валидацией" in text
+    # the ROC area printed next to roc_auc equals scikit-learn's
+    for key in ("params_small", "params_big", "params_es"):
+        scores = proba(run["X_val"], run[key])
+        assert run["roc_auc"](run["y_val"], scores) == pytest.approx(
+            skm.roc_auc_score(run["y_val"], scores), abs=1e-12
+        )
