@@ -156,7 +156,9 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         if p.student in runs:
             save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4))
     if pending:
-        ctx = multiprocessing.get_context("spawn")
+        # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
+        # the parent holds no kernel, zmq context or thread yet.
+        ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
             futures = {}
             for p, key in pending:

@@ -107,7 +107,8 @@ class Watchdog(threading.Thread):
 def execute(nb_json: str, workdir: str, env: dict[str, str], limits: Limits) -> dict:
     """Run a notebook; return the executed notebook (JSON) and what happened."""
     nb = nbformat.reads(nb_json, as_version=4)
-    client = LimitedExecute(timeout=limits.cell_timeout)
+    # A graded kernel is thrown away: kill it at the end instead of a polite, slow shutdown.
+    client = LimitedExecute(timeout=limits.cell_timeout, shutdown_kernel="immediate")
     client.output_cap = limits.output_bytes
     watchdog = Watchdog(client, limits)
     problem = ""

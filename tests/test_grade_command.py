@@ -12,8 +12,10 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -336,3 +338,52 @@ def test_instructor_errors_are_one_line(tmp_path, args, says):
     )
     assert result.returncode == 2
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_killed_run_resumes_with_the_same_grades(tmp_path):
+    subs = tmp_path / "subs"
+    for i in range(6):
+        (subs / f"s{i}").mkdir(parents=True)
+        nb = (
+            load(SOLUTION)
+            if i % 2 == 0
+            else set_answer(load(SOLUTION), "train_neuron", WRONG_TRAIN)
+        )
+        (subs / f"s{i}" / f"{A}.ipynb").write_text(json.dumps(nb))
+    out, db = tmp_path / "out", tmp_path / "gb.db"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "autograder.cli",
+        "grade",
+        A,
+        str(subs),
+        "--out",
+        str(out),
+        "--db",
+        f"sqlite:///{db}",
+        "--jobs",
+        "1",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list((out / ".cache").glob("*.json"))) < 2:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole command, mid-run
+    proc.wait()
+    done_before = len(list((out / ".cache").glob("*.json")))
+    assert 2 <= done_before < 6
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert last_plan(out).startswith(f"{6 - done_before} to execute")
+    grades = {r["student_id"]: float(r["score"]) for r in read_csv(out / "grades.csv")}
+    assert grades == {f"s{i}": (MAX if i % 2 == 0 else MAX - 2) for i in range(6)}
