@@ -100,6 +100,11 @@ def make_class(root: Path) -> None:
         if gid(cell) == "sigmoid-visible":
             cell["source"] = "pass"
     put("edited_readonly", nb, edited)
+    retyped = load(SOLUTION)  # a test cell deleted, then typed again into a fresh cell
+    for cell in retyped["cells"]:
+        if gid(cell) == "sigmoid-visible":
+            cell["metadata"], cell["id"] = {}, "retyped-by-student"
+    put("retyped_test", nb, retyped)
     loop = set_answer(
         load(SOLUTION),
         "train_neuron",
@@ -139,6 +144,7 @@ EXPECTED = {
     "duplicated_cell": (MAX, "graded", ""),
     "stripped": (MAX, "flagged", "метаданные nbgrader удалены"),
     "edited_readonly": (MAX, "graded", ""),
+    "retyped_test": (MAX, "flagged", "копия ячейки с проверками"),
     "infinite_loop": (MAX - 4, "graded", ""),
     "exits": (5.0, "flagged", "ядро Python завершилось"),
     "memory_hog": (MAX - 4, "flagged", "память"),
