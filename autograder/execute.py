@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 # TensorFlow writes notices to stderr on import unless told not to; nbgrader scores a test cell
 # that writes to stderr 0, so every kernel we start is set up to keep it quiet.
+KERNEL_START_ATTEMPTS = 3
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
@@ -84,22 +85,31 @@ def kernel_session(
     nb: nbformat.NotebookNode, workdir: Path, timeout: int, env: dict[str, str] | None = None
 ) -> Iterator[KernelSession]:
     """Start a fresh kernel in ``workdir`` for ``nb`` and shut it down afterwards."""
-    km = AsyncKernelManager(kernel_name="python3")
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=False,
-        record_timing=False,
-        resources={"metadata": {"path": str(workdir)}},
-    )
     # The kernel process's own messages (start-up notices, a crash report) go to a log, not to
     # the instructor's terminal; cell outputs travel over the kernel protocol as usual.
-    with tempfile.TemporaryFile("w+") as log:
-        # We made the kernel manager, so nbclient would not shut the kernel down unless told to.
-        with client.setup_kernel(env=kernel_env(env), cleanup_kc=True, stdout=log, stderr=log):
-            yield KernelSession(client, log)
+    with tempfile.TemporaryFile("w+") as log, ExitStack() as stack:
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            client = NotebookClient(
+                nb,
+                km=AsyncKernelManager(kernel_name="python3"),
+                timeout=timeout,
+                kernel_name="python3",
+                allow_errors=False,
+                record_timing=False,
+                resources={"metadata": {"path": str(workdir)}},
+            )
+            try:
+                # We made the kernel manager, so nbclient would not shut it down unless told to.
+                stack.enter_context(
+                    client.setup_kernel(
+                        env=kernel_env(env), cleanup_kc=True, stdout=log, stderr=log
+                    )
+                )
+                break
+            except (RuntimeError, TimeoutError):  # start-up lost a race for a TCP port
+                if attempt == KERNEL_START_ATTEMPTS - 1:
+                    raise
+        yield KernelSession(client, log)
 
 
 def stderr_text(cell: nbformat.NotebookNode) -> str:

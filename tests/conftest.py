@@ -14,7 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = Course(ROOT)
 
 
+def _retry_kernel_start(start, attempts=3):
+    """Kernel start-up can fail on a race for TCP ports when tests run in parallel: retry it."""
+
+    def start_with_retries(*args, **kwargs):
+        for attempt in range(attempts):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
+
+    return start_with_retries
+
+
 def pytest_configure(config):
+    import nbval.kernel
+
+    nbval.kernel.start_new_kernel = _retry_kernel_start(nbval.kernel.start_new_kernel)
     # nbval's per-cell timeout is the one nbgrader grades with (nbgrader_config.py).
     if hasattr(config.option, "nbval_cell_timeout"):
         config.option.nbval_cell_timeout = COURSE.cell_timeout
