@@ -15,6 +15,7 @@ from scipy.special import softmax as sp_softmax
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import solution_namespace
 
 ASSIGNMENT = "02-activations"
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -30,12 +31,7 @@ def _grade_id(cell) -> str:
 
 @pytest.fixture(scope="module")
 def ns() -> dict:
-    namespace: dict = {}
-    for cell in _cells():
-        gid = _grade_id(cell)
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            exec(compile(cell.source, f"<{gid}>", "exec"), namespace)
-    return namespace
+    return solution_namespace(notebooks.read(COURSE.source_notebook(ASSIGNMENT)))
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from scipy.optimize import minimize_scalar
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import solution_namespace
 
 ASSIGNMENT = "03-losses"
 SEEDS = [0, 1, 2]
@@ -28,13 +29,7 @@ def nb():
 
 @pytest.fixture(scope="module")
 def ns(nb):
-    """The solution's functions: the code of the provided-* and *-solution cells, executed."""
-    namespace: dict = {}
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            exec(compile(cell.source, f"<{gid}>", "exec"), namespace)
-    return namespace
+    return solution_namespace(nb)
 
 
 @pytest.fixture(scope="module")

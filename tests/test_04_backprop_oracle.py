@@ -3,9 +3,6 @@ states, TensorFlow's GradientTape for the 2-2-1 gradients and the vectorised net
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
@@ -13,6 +10,7 @@ from scipy.special import expit
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import markdown_text, solution_namespace
 
 ASSIGNMENT = "04-backprop"
 NAMES_221 = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]
@@ -25,19 +23,12 @@ def _cells():
 
 @pytest.fixture(scope="module")
 def sol():
-    """The notebook's provided and solution cells, executed into one namespace."""
-    ns: dict = {}
-    for cell in _cells():
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(cell.source, ns)
-    return ns
+    return solution_namespace(notebooks.read(COURSE.source_notebook(ASSIGNMENT)))
 
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return "\n".join(c.source for c in _cells() if c.cell_type == "markdown")
+    return markdown_text(notebooks.read(COURSE.source_notebook(ASSIGNMENT)))
 
 
 @pytest.fixture(scope="module")

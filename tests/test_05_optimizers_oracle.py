@@ -19,6 +19,7 @@ from sklearn.utils import gen_batches
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import markdown_text, solution_namespace
 
 ASSIGNMENT = "05-optimizers"
 
@@ -30,18 +31,12 @@ def nb():
 
 @pytest.fixture(scope="module")
 def text(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return markdown_text(nb)
 
 
 @pytest.fixture(scope="module")
 def ns(nb):
-    """The solution's functions: the code of the provided-* and *-solution cells, executed."""
-    namespace: dict = {}
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            exec(compile(cell.source, f"<{gid}>", "exec"), namespace)
-    return namespace
+    return solution_namespace(nb)
 
 
 def _code_cell(nb, marker: str) -> str:

@@ -16,6 +16,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import markdown_text, solution_namespace
 
 ASSIGNMENT = "06-regularization"
 
@@ -31,17 +32,12 @@ def nb():
 
 @pytest.fixture(scope="module")
 def ns(nb):
-    namespace: dict = {}
-    for cell in nb.cells:
-        gid = _grade_id(cell)
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            exec(compile(cell.source, gid, "exec"), namespace)
-    return namespace
+    return solution_namespace(nb)
 
 
 @pytest.fixture(scope="module")
 def text(nb) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return markdown_text(nb)
 
 
 def _label_sets():
