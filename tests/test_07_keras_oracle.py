@@ -134,7 +134,8 @@ def test_numpy_adam_matches_keras_adam(ns):
         g = rng.normal(size=(3, 2))
         opt.step(ours, {"W": g})
         kopt.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), var)])
-    np.testing.assert_allclose(ours["W"], np.asarray(var), rtol=1e-6)
+    # Keras keeps its learning rate and step count in float32: compare to 1e-6 of the steps
+    np.testing.assert_allclose(ours["W"], np.asarray(var), rtol=0, atol=1e-6)
 
 
 def test_minibatches_cover_every_sample_once(ns):
@@ -145,7 +146,7 @@ def test_minibatches_cover_every_sample_once(ns):
 
 
 def test_sigmoid_stable(ns):
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # underflow to 0 is fine
         s = ns["sigmoid"](np.array([-1000.0, 0.0, 1000.0]))
     np.testing.assert_allclose(s, [0.0, 0.5, 1.0])
 
