@@ -1,0 +1,189 @@
+"""07-keras: the notebook's models, restated NumPy network and stated numbers against oracles.
+
+The solution's functions come from the source notebook: the code of its ``provided-*`` and
+``*-solution`` cells is executed into one namespace. Oracles: TensorFlow/Keras itself (a Dense
+layer, the Adam optimizer), scikit-learn's ``load_digits`` and a central-difference gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder import notebooks
+from tests.conftest import COURSE
+
+ASSIGNMENT = "07-keras"
+
+
+def _nb():
+    return notebooks.read(COURSE.source_notebook(ASSIGNMENT))
+
+
+@pytest.fixture(scope="module")
+def ns():
+    namespace: dict = {}
+    for cell in _nb().cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
+            exec(compile(cell.source, gid, "exec"), namespace)
+    return namespace
+
+
+def _markdown() -> str:
+    return "\n".join(c.source for c in _nb().cells if c.cell_type == "markdown")
+
+
+def _code() -> str:
+    return "\n".join(c.source for c in _nb().cells if c.cell_type == "code")
+
+
+def test_build_model_architecture(ns):
+    keras = ns["keras"]
+    ns["keras"].utils.set_random_seed(0)
+    m = ns["build_model"]()
+    assert [type(layer).__name__ for layer in m.layers] == [
+        "Dense",
+        "BatchNormalization",
+        "Dropout",
+        "Dense",
+        "Dense",
+    ]
+    dense = [layer for layer in m.layers if isinstance(layer, keras.layers.Dense)]
+    assert [d.units for d in dense] == [128, 64, 1]
+    assert [d.activation.__name__ for d in dense] == ["relu", "relu", "sigmoid"]
+    assert m.layers[2].rate == 0.5
+    assert tuple(m.input_shape) == (None, 20)
+    assert m.loss == "binary_crossentropy"
+    assert type(m.optimizer).__name__ == "Adam"
+    # the parameter count the text derives
+    assert (20 * 128 + 128, 128 * 64 + 64, 64 + 1, 4 * 128) == (2688, 8256, 65, 512)
+    assert m.count_params() == 2688 + 8256 + 65 + 512 == 11521
+
+
+def test_stated_numbers_are_in_the_text():
+    text = _markdown()
+    for s in [
+        "20 \\cdot 128 + 128 = 2688",
+        "128 \\cdot 64 + 64 = 8256",
+        "64 + 1 = 65",
+        "4 \\cdot 128 = 512",
+        "всего $11521$",
+        "1797 изображений",
+        "8×8",
+    ]:
+        assert s in text, s
+
+
+def test_digits_dataset_facts(ns):
+    d = ns["load_digits"]()
+    assert d.data.shape == (1797, 64) and d.data.min() == 0 and d.data.max() == 16
+    assert ns["Xd_train"].shape == (1347, 64) and ns["Xd_test"].shape == (450, 64)
+
+
+def test_keras_defaults_stated_in_table(ns):
+    keras = ns["keras"]
+    adam = keras.optimizers.Adam()
+    assert float(np.asarray(adam.learning_rate)) == pytest.approx(0.001)
+    assert adam.epsilon == pytest.approx(1e-7)
+    assert "`learning_rate=0.001`, `epsilon=1e-7`" in _markdown()
+    init = keras.layers.Dense(3).kernel_initializer
+    assert type(init).__name__ == "GlorotUniform"
+
+
+def test_dense_is_x_w_plus_b(ns):
+    keras = ns["keras"]
+    keras.utils.set_random_seed(3)
+    layer = keras.layers.Dense(4, activation="relu")
+    X = np.random.default_rng(1).normal(size=(6, 5)).astype("float32")
+    out = np.asarray(layer(X))
+    W, b = layer.get_weights()
+    assert W.shape == (5, 4) and b.shape == (4,)
+    np.testing.assert_allclose(out, np.maximum(X @ W + b, 0), atol=1e-6)
+
+
+def test_numpy_backward_matches_numerical_gradient(ns):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(7, 4))
+    Y = (rng.random((7, 1)) > 0.5).astype(float)
+    params = ns["init_params"](4, 5, 1, seed=1)
+    _, cache = ns["forward"](X, params)
+    grads = ns["backward"](X, Y, cache, params)
+    for k, p in params.items():
+        num = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + 1e-6
+            up = ns["binary_cross_entropy"](Y, ns["forward"](X, params)[0])
+            p[i] = old - 1e-6
+            down = ns["binary_cross_entropy"](Y, ns["forward"](X, params)[0])
+            p[i] = old
+            num[i] = (up - down) / 2e-6
+        np.testing.assert_allclose(grads[k], num, rtol=1e-5, atol=1e-8)
+
+
+def test_numpy_adam_matches_keras_adam(ns):
+    keras = ns["keras"]
+    rng = np.random.default_rng(4)
+    w0 = rng.normal(size=(3, 2))
+    ours = {"W": w0.copy()}
+    opt = ns["Adam"](lr=0.01)
+    var = keras.Variable(w0.astype("float64"), dtype="float64")
+    kopt = keras.optimizers.Adam(learning_rate=0.01)
+    for _ in range(5):
+        g = rng.normal(size=(3, 2))
+        opt.step(ours, {"W": g})
+        kopt.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), var)])
+    # Keras keeps its learning rate and step count in float32: compare to 1e-6 of the steps
+    np.testing.assert_allclose(ours["W"], np.asarray(var), rtol=0, atol=1e-6)
+
+
+def test_minibatches_cover_every_sample_once(ns):
+    X = np.arange(10).reshape(10, 1)
+    batches = list(ns["iterate_minibatches"](X, X, 4, shuffle=True, seed=3))
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    assert sorted(np.concatenate([b[0] for b in batches]).ravel()) == list(range(10))
+
+
+def test_sigmoid_stable(ns):
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # underflow to 0 is fine
+        s = ns["sigmoid"](np.array([-1000.0, 0.0, 1000.0]))
+    np.testing.assert_allclose(s, [0.0, 0.5, 1.0])
+
+
+def test_pinned_seeds_are_the_ones_the_notebook_uses():
+    code = _code()
+    assert "DATA_SEED, MODEL_SEED = 0, 0" in code
+    assert "epochs=20, batch_size=32, validation_split=0.2, verbose=0" in code
+
+
+@pytest.mark.slow
+def test_pinned_seeds_reach_090_with_margin(ns):
+    X, y = ns["make_classification"](n_samples=1000, n_features=20, random_state=0)
+    X_tr, X_te, y_tr, y_te = ns["train_test_split"](X, y, test_size=0.2, random_state=0)
+    ns["keras"].utils.set_random_seed(0)
+    m = ns["build_model"]()
+    m.fit(X_tr, y_tr, epochs=20, batch_size=32, validation_split=0.2, verbose=0)
+    acc = m.evaluate(X_te, y_te, verbose=0)[1]
+    assert acc >= 0.93, acc  # the issue asks for >= 0.9
+
+
+@pytest.mark.slow
+def test_digits_model_reaches_095(ns):
+    keras = ns["keras"]
+    keras.utils.set_random_seed(0)
+    m = ns["build_digits_model"]()
+    assert m.loss == "sparse_categorical_crossentropy"
+    assert float(m.layers[0].kernel_regularizer.l2) == pytest.approx(1e-3)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+    m.fit(
+        ns["Xd_train"],
+        ns["yd_train"],
+        epochs=60,
+        batch_size=32,
+        validation_split=0.2,
+        callbacks=[stop],
+        verbose=0,
+    )
+    acc = m.evaluate(ns["Xd_test"], ns["yd_test"], verbose=0)[1]
+    assert acc >= 0.96, acc  # the notebook promises >= 0.95
