@@ -12,6 +12,7 @@ import pytest
 
 from autograder import notebooks
 from tests.conftest import COURSE
+from tests.solution_code import markdown_text, solution_namespace
 
 ASSIGNMENT = "07-keras"
 
@@ -22,16 +23,11 @@ def _nb():
 
 @pytest.fixture(scope="module")
 def ns():
-    namespace: dict = {}
-    for cell in _nb().cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-        if cell.cell_type == "code" and (gid.startswith("provided-") or gid.endswith("-solution")):
-            exec(compile(cell.source, gid, "exec"), namespace)
-    return namespace
+    return solution_namespace(_nb())
 
 
 def _markdown() -> str:
-    return "\n".join(c.source for c in _nb().cells if c.cell_type == "markdown")
+    return markdown_text(_nb())
 
 
 def _code() -> str:

@@ -49,8 +49,10 @@ def test_release_holds_no_solution_hidden_test_reference_or_output(assignment):
         solution = source.cells[ex.cells["solution"]].source
         body = solution.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
         released = release.cells[ex.cells["solution"]].source
-        for line in body.strip().splitlines():
-            assert line.strip() not in released, f"{ex.name}: solution line leaked: {line}"
+        # Lines of a few characters (a closing bracket, `return x`) prove nothing.
+        for line in (ln.strip() for ln in body.splitlines()):
+            if len(line) >= 12:
+                assert line not in released, f"{ex.name}: solution line leaked: {line}"
         assert "raise NotImplementedError()" in released
 
 
