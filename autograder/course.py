@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -66,6 +67,14 @@ class Course:
         if not path.is_file():
             raise CourseError(path, "missing: the notebook must have the assignment's name")
         return path
+
+    def copy_assignment(self, assignment: str, dest: Path) -> None:
+        """Copy the assignment's source folder to ``dest``, as nbgrader would: without the files
+        nbgrader ignores and without the hidden-test reference."""
+        ignore = shutil.ignore_patterns(
+            *self.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
+        )
+        shutil.copytree(self.source_dir / assignment, dest, ignore=ignore)
 
     def reference_file(self, assignment: str) -> Path:
         return self.source_dir / assignment / REFERENCE_FILENAME

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import IO
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -88,28 +87,34 @@ def kernel_session(
     # The kernel process's own messages (start-up notices, a crash report) go to a log, not to
     # the instructor's terminal; cell outputs travel over the kernel protocol as usual.
     with tempfile.TemporaryFile("w+") as log, ExitStack() as stack:
-        for attempt in range(KERNEL_START_ATTEMPTS):
-            client = NotebookClient(
-                nb,
-                km=AsyncKernelManager(kernel_name="python3"),
-                timeout=timeout,
-                kernel_name="python3",
-                allow_errors=False,
-                record_timing=False,
-                resources={"metadata": {"path": str(workdir)}},
-            )
-            try:
-                # We made the kernel manager, so nbclient would not shut it down unless told to.
-                stack.enter_context(
-                    client.setup_kernel(
-                        env=kernel_env(env), cleanup_kc=True, stdout=log, stderr=log
-                    )
-                )
-                break
-            except (RuntimeError, TimeoutError):  # start-up lost a race for a TCP port
-                if attempt == KERNEL_START_ATTEMPTS - 1:
-                    raise
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=False,
+            record_timing=False,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        start_kernel(stack, client, env, log)
         yield KernelSession(client, log)
+
+
+def start_kernel(stack: ExitStack, client: NotebookClient, env: dict[str, str] | None, log) -> None:
+    """Start ``client``'s kernel, shut down when ``stack`` closes; its own output goes to ``log``.
+
+    Start-up can lose a race for a TCP port when kernels start in parallel: that is the machine's
+    fault, not the notebook's, so it is tried again.
+    """
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        try:
+            stack.enter_context(
+                client.setup_kernel(env=kernel_env(env), cleanup_kc=True, stdout=log, stderr=log)
+            )
+            return
+        except (RuntimeError, TimeoutError):
+            if attempt == KERNEL_START_ATTEMPTS - 1:
+                raise
+            client.km = client.kc = None
 
 
 def stderr_text(cell: nbformat.NotebookNode) -> str:

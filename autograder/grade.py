@@ -10,7 +10,6 @@ re-runs idempotent and resumable, and reports that never show hidden tests.
 
 from __future__ import annotations
 
-import copy
 import csv
 import functools
 import hashlib
@@ -27,8 +26,6 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils as nbg_utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import GenerateAssignment
-from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
@@ -36,8 +33,9 @@ from tqdm import tqdm
 from . import notebooks
 from .checks import REFERENCE_ENV
 from .collect import collect
-from .course import CONFIG_FILENAME, Course
+from .course import Course
 from .errors import CourseError
+from .generate import generate_release
 from .reference import REFERENCE_FILENAME
 from .run_submission import NOT_RUN, Limits, execute, worker_init
 from .submission import Prepared, prepare
@@ -206,30 +204,7 @@ def _check_db(db_url: str) -> None:
 
 def _register_assignment(course: Course, assignment: str, db_url: str, work: Path):
     """Record the assignment in the gradebook (generate_assignment); return the template."""
-    scratch = work / "course"
-    shutil.rmtree(scratch, ignore_errors=True)
-    ignore = shutil.ignore_patterns(
-        *course.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
-    )
-    shutil.copytree(course.source_dir / assignment, scratch / "source" / assignment, ignore=ignore)
-    shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
-    # In this process (nbgrader is imported already): no second interpreter start.
-    config = copy.deepcopy(course.config)
-    config.CourseDirectory.root = str(scratch)
-    config.CourseDirectory.db_url = db_url
-    config.CourseDirectory.source_directory = "source"
-    config.CourseDirectory.release_directory = "release"
-    config.CourseDirectory.assignment_id = assignment
-    config.GenerateAssignment.create_assignment = True
-    config.BaseConverter.force = True
-    coursedir = CourseDirectory(config=config)
-    try:
-        GenerateAssignment(coursedir=coursedir, config=config).start()
-    except Exception as e:
-        raise CourseError(
-            course.source_dir / assignment, f"nbgrader generate_assignment: {e}"
-        ) from None
-    released = sorted((scratch / "release" / assignment).glob("*.ipynb"))
+    released = sorted(generate_release(course, assignment, work / "course", db_url).glob("*.ipynb"))
     if len(released) != 1:
         raise CourseError(course.source_dir / assignment, "an assignment must have one notebook")
     return nbformat.read(released[0], as_version=4), released[0].stem

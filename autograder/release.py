@@ -22,10 +22,10 @@ import nbformat
 
 from . import notebooks
 from .checks import RECORD_ENV
-from .course import CONFIG_FILENAME, Course
+from .course import Course
 from .errors import CourseError
 from .execute import CellFailed, displays_value, kernel_session, stderr_text
-from .nbgrader_cmd import run_nbgrader
+from .generate import generate_release
 from .reference import REFERENCE_FILENAME, dump
 from .validate import validate_source
 
@@ -79,29 +79,11 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     label = _rel(course, source_path)
     nb = notebooks.read(source_path, label)
     validate_source(nb, label)
-    ignore = shutil.ignore_patterns(
-        *course.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
-    )
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
-    shutil.copytree(source_path.parent, run_dir, ignore=ignore)
+    course.copy_assignment(name, run_dir)
     solution, values = _execute_recording(course, nb, run_dir, label)
-    # A scratch course for nbgrader, with the repository's own configuration.
-    scratch = work / "course"
-    shutil.copytree(source_path.parent, scratch / course.source_dir.name / name, ignore=ignore)
-    shutil.copy(course.root / CONFIG_FILENAME, scratch / CONFIG_FILENAME)
-    run_nbgrader(
-        [
-            "generate_assignment",
-            name,
-            "--force",
-            "--create",
-            f"--CourseDirectory.root={scratch}",
-            f"--CourseDirectory.db_url=sqlite:///{scratch / 'gradebook.db'}",
-        ],
-        cwd=scratch,
-    )
-    release = scratch / course.release_dir.name / name
+    release = generate_release(course, name, work / "course", f"sqlite:///{work / 'gradebook.db'}")
     for path in sorted(release.rglob("*.ipynb")):
         rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)
         path.write_text(notebooks.dumps(rel_nb), encoding="utf-8")

@@ -13,6 +13,7 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import nbformat
@@ -20,7 +21,7 @@ import psutil
 from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 
-from .execute import KERNEL_START_ATTEMPTS, kernel_env
+from .execute import start_kernel
 
 OUTPUT_CAP_BYTES = 5_000_000
 NOT_RUN = "CellNotRun"
@@ -141,20 +142,10 @@ def execute(nb_json: str, workdir: str, env: dict[str, str], limits: Limits) -> 
 def _run(client: LimitedExecute, nb, workdir: str, env: dict[str, str], log) -> None:
     client.nb = nb
     client.resources = {"metadata": {"path": workdir}}
-    # A kernel that fails to start (e.g. a race for a TCP port) is the machine's fault, not the
-    # student's: start it again rather than grade the notebook as not run.
-    for attempt in range(KERNEL_START_ATTEMPTS):
-        started = False
-        try:
-            with client.setup_kernel(env=kernel_env(env), stdout=log, stderr=log):
-                started = True
-                for index, cell in enumerate(nb.cells):
-                    client.execute_cell(cell, index)
-            return
-        except (RuntimeError, TimeoutError):
-            if started or attempt == KERNEL_START_ATTEMPTS - 1:
-                raise
-            client.km = client.kc = None
+    with ExitStack() as stack:
+        start_kernel(stack, client, env, log)
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
 
 
 def worker_init() -> None:
