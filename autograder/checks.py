@@ -7,6 +7,16 @@ on the last line of a test cell would be read by nbgrader as partial credit); on
 Hidden tests call :func:`expect` with a key and a value computed from the student's code. The value
 is compared with the solution's, recorded by ``autograder build``; hidden tests hold no expected
 values, and the failure message never shows the reference.
+
+Three modes, chosen by the instructor's tools through the environment:
+
+- build (``AUTOGRADER_RECORD``): every check's expected side and every ``expect`` value of the
+  solution is appended to a JSON-lines file — the assignment's reference;
+- grading (``AUTOGRADER_EMIT``): the kernel is the student's and cannot be trusted to judge, so
+  each check and ``expect`` *reports* what it got, as plain data, in a display output of the
+  cell; the grader compares it with the reference in its own process (:mod:`autograder.verify`);
+- otherwise visible checks compare in the kernel, and ``expect`` compares with a reference file
+  when one is given (``AUTOGRADER_REFERENCE``; the tests of this repository).
 """
 
 from __future__ import annotations
@@ -32,7 +42,48 @@ __all__ = [
 
 # Environment variables set by the instructor's tools (never by students).
 RECORD_ENV = "AUTOGRADER_RECORD"  # build: append the solution's values to this JSON-lines file
-REFERENCE_ENV = "AUTOGRADER_REFERENCE"  # grading: the reference file of the assignment
+EMIT_ENV = "AUTOGRADER_EMIT"  # grading: report values to the grader, judge nothing here
+REFERENCE_ENV = "AUTOGRADER_REFERENCE"  # tests: compare expect() values with this reference file
+RECORD_MIME = "application/vnd.autograder.record+json"
+
+
+def _plain(value: Any) -> Any:
+    """Plain data for a report: the value encoded, or what kind of thing could not be."""
+    try:
+        return _reference.encode(value)
+    except (TypeError, ValueError, OverflowError):
+        return {_reference.UNENCODABLE: type(value).__name__}
+    except Exception as e:  # an object that raises on inspection: say so, never crash the check
+        return {_reference.UNENCODABLE: f"{type(value).__name__} ({type(e).__name__})"}
+
+
+def _floats(value: Any) -> Any:
+    arr = _reference.as_float_array(value)
+    return _plain(value if arr is None else arr)
+
+
+def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
+    """Build: record the expected side of a visible check; grading: report the actual side.
+
+    ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode.
+    """
+    record_to = os.environ.get(RECORD_ENV)
+    if record_to:
+        entry = {"check": check, "expected": _reference.encode(expected()), "options": options}
+        with open(record_to, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    elif os.environ.get(EMIT_ENV):
+        try:
+            got = actual()
+        except Exception as e:  # a value that raises on inspection is reported, not a crash
+            got = {_reference.UNENCODABLE: type(e).__name__}
+        _emit({"check": check, "actual": got})
+
+
+def _emit(record: dict) -> None:
+    from IPython.display import publish_display_data
+
+    publish_display_data({RECORD_MIME: record})
 
 
 def _fmt(value: Any) -> str:
@@ -77,6 +128,15 @@ def assert_close(
     The shapes must match exactly (a scalar and a 0-d array count as the same).
     """
     __tracebackhide__ = True
+    _report(
+        "assert_close",
+        lambda: _floats(actual),
+        lambda: np.asarray(expected, dtype=float),
+        name=name,
+        rtol=rtol,
+        atol=atol,
+        hint=hint,
+    )
     if actual is None:
         _none_returned(name, hint)
     expected_arr = np.asarray(expected, dtype=float)
@@ -112,6 +172,7 @@ def assert_close(
 def assert_equal(actual: Any, expected: Any, *, name: str = "результат", hint: str | None = None):
     """Check exact equality: strings, integers, booleans, lists or arrays of them."""
     __tracebackhide__ = True
+    _report("assert_equal", lambda: _plain(actual), lambda: expected, name=name, hint=hint)
     if actual is None and expected is not None:
         _none_returned(name, hint)
     if isinstance(expected, (np.ndarray, list, tuple)):
@@ -133,6 +194,13 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "результат"
 def assert_shape(actual: Any, expected_shape: tuple, *, name: str = "результат", hint=None):
     """Check the shape of an array (``np.shape``): e.g. ``(4, 1)`` for four samples, one output."""
     __tracebackhide__ = True
+    _report(
+        "assert_shape",
+        lambda: _shape_of(actual),
+        lambda: list(expected_shape),
+        name=name,
+        hint=hint,
+    )
     if actual is None:
         _none_returned(name, hint)
     shape = np.shape(actual)
@@ -150,6 +218,13 @@ def assert_dtype(actual: Any, expected: Any, *, name: str = "результат"
     ``expected`` is a numpy dtype (``np.float64``) or a kind: ``"float"``, ``"int"``, ``"bool"``.
     """
     __tracebackhide__ = True
+    _report(
+        "assert_dtype",
+        lambda: _dtype_of(actual),
+        lambda: expected if isinstance(expected, str) else np.dtype(expected).str,
+        name=name,
+        hint=hint,
+    )
     if actual is None:
         _none_returned(name, hint)
     if not isinstance(actual, (np.ndarray, np.generic)):
@@ -169,6 +244,13 @@ def assert_dtype(actual: Any, expected: Any, *, name: str = "результат"
 def assert_in_range(value: Any, low: float, high: float, *, name: str = "результат", hint=None):
     """Check that a single number lies in ``[low, high]``."""
     __tracebackhide__ = True
+    _report(
+        "assert_in_range",
+        lambda: _floats(value),
+        lambda: [float(low), float(high)],
+        name=name,
+        hint=hint,
+    )
     if value is None:
         _none_returned(name, hint)
     arr = _reference.as_float_array(value)
@@ -183,6 +265,13 @@ def assert_in_range(value: Any, low: float, high: float, *, name: str = "рез�
 def assert_unchanged(before: Any, after: Any, *, name: str = "входные данные", hint=None):
     """Check that a function left its input as it was (compare a copy taken before the call)."""
     __tracebackhide__ = True
+    _report(
+        "assert_unchanged",
+        lambda: _plain(np.asarray(after)),
+        lambda: np.asarray(before),
+        name=name,
+        hint=hint,
+    )
     if np.shape(before) != np.shape(after) or not np.array_equal(
         np.asarray(before), np.asarray(after), equal_nan=True
     ):
@@ -192,6 +281,19 @@ def assert_unchanged(before: Any, after: Any, *, name: str = "входные д�
             hint or "не меняйте входные массивы на месте: работайте с копией или новым массивом",
         )
     return None
+
+
+def _shape_of(value: Any) -> Any:
+    try:
+        return [int(n) for n in np.shape(value)]
+    except Exception as e:
+        return {_reference.UNENCODABLE: f"{type(value).__name__} ({type(e).__name__})"}
+
+
+def _dtype_of(value: Any) -> Any:
+    if value is None or not isinstance(value, (np.ndarray, np.generic)):
+        return {_reference.UNENCODABLE: type(value).__name__}
+    return np.asarray(value).dtype.str
 
 
 # --- hidden tests -------------------------------------------------------------------------------
@@ -219,9 +321,13 @@ def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> N
         if key in _recorded:
             raise ValueError(f"expect: ключ {key!r} использован дважды")
         _recorded.add(key)
-        line = json.dumps({"key": key, "value": _reference.encode(value)}, ensure_ascii=False)
+        entry = {"key": key, "value": _reference.encode(value), "rtol": rtol, "atol": atol}
         with open(record_to, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        return None
+    if os.environ.get(EMIT_ENV):
+        # Judged by the grader, with the tolerances recorded at build time, not these.
+        _emit({"key": key, "value": _plain(value)})
         return None
     path = _reference_path()
     if path not in _loaded:

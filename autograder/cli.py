@@ -71,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument(
         "--memory-mb", type=int, default=2048, help="resident memory cap per kernel (default 2048)"
     )
+    p_grade.add_argument(
+        "--sandbox",
+        choices=["auto", "require", "off"],
+        default="auto",
+        help="run kernels in a bubblewrap sandbox: when available (auto, the default; a loud "
+        "warning otherwise), or refuse to grade without it (require), or not at all (off)",
+    )
     p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
     p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
     p_publish.add_argument("target", metavar="DIR", type=Path)
@@ -111,7 +118,14 @@ def _grade(course: Course, args) -> int:
     if args.jobs < 1:
         raise CourseError("--jobs", "must be at least 1")
     opt = Options(
-        args.jobs, args.db, args.timeout, args.roster, args.quiet, args.pattern, args.memory_mb
+        args.jobs,
+        args.db,
+        args.timeout,
+        args.roster,
+        args.quiet,
+        args.pattern,
+        args.memory_mb,
+        sandbox=args.sandbox,
     )
     results = grade(course, args.assignment, args.submissions, args.out, opt)
     write_outputs(args.out, args.assignment, args.assignment, results)

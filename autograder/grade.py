@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -31,17 +32,19 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import notebooks
-from .checks import REFERENCE_ENV
+from .checks import EMIT_ENV
 from .collect import collect
 from .course import Course
 from .errors import CourseError
+from .execute import QUIET_ENV
 from .generate import generate_release
 from .reference import REFERENCE_FILENAME
-from .run_submission import NOT_RUN, Limits, execute, worker_init
+from .run_submission import Limits, execute, worker_init
+from .sandbox import Sandbox, detect
 from .submission import Prepared, prepare
+from .verify import HIDDEN_PREFIX, NOT_RUN
 
 log = logging.getLogger("autograder.grade")
-HIDDEN_PREFIX = "Скрытая проверка"
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Options:
     pattern: str | None
     memory_mb: int = 2048
     output_bytes: int = 5_000_000
+    sandbox: str = "auto"  # auto | require | off
 
 
 def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Options):
@@ -102,8 +106,24 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     timeout = opt.timeout or course.cell_timeout
     # The whole notebook may take ten times one cell's timeout.
     limits = Limits(timeout, 10 * timeout, opt.memory_mb << 20, opt.output_bytes)
+    sandbox = detect() if opt.sandbox != "off" else Sandbox(None, "отключена (--sandbox off)")
+    if sandbox.isolated:
+        log.info("kernels run in a bubblewrap sandbox (%s)", sandbox.bwrap)
+    elif opt.sandbox == "require":
+        raise CourseError("bwrap", f"no sandbox: {sandbox.warning}")
+    else:
+        warning = (
+            f"ВНИМАНИЕ: работы выполняются без песочницы — {sandbox.warning}. Код студентов "
+            "видит файлы и сеть этой машины; действуют только лимиты ресурсов"
+            + (" и отдельный пользователь." if os.getuid() == 0 else ".")
+        )
+        log.warning(warning)
+        print(warning, file=sys.stderr)
     salt = hashlib.sha256(
-        notebooks.dumps(template).encode() + reference.read_bytes() + repr(limits).encode()
+        notebooks.dumps(template).encode()
+        + reference.read_bytes()
+        + repr(limits).encode()
+        + repr(sandbox.isolated).encode()
     ).hexdigest()
     log.info(
         "grading %s: %d submissions (%s layout), %d on the roster",
@@ -147,7 +167,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
             pending.append((p, key))
     log.info("%d to execute, %d unchanged since the last run", len(pending), len(runs))
 
-    env = {REFERENCE_ENV: str(reference)}
+    # The kernel gets no reference: it reports values, the grader judges them (verify.py).
+    env = {**QUIET_ENV, EMIT_ENV: "1"}
     done_count = 0
     save = functools.partial(_save, db_url, assignment, notebook_id)
     for p in prepared.values():
@@ -159,9 +180,18 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
             futures = {}
-            for p, key in pending:
+            for slot, (p, key) in enumerate(pending):
                 workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
-                fut = pool.submit(execute, nbformat.writes(p.nb), str(workdir), env, limits)
+                fut = pool.submit(
+                    execute,
+                    nbformat.writes(p.nb),
+                    str(workdir),
+                    env,
+                    limits,
+                    sandbox,
+                    slot,
+                    str(reference),
+                )
                 futures[fut] = (p, key)
             bar = tqdm(total=len(futures), disable=opt.quiet, unit="работ", desc=assignment)
             for fut in as_completed(futures):

@@ -104,3 +104,9 @@ def exercises(nb: nbformat.NotebookNode) -> list[Exercise]:
         if meta.get("grade"):
             ex.points[part] = float(meta.get("points", 0))
     return list(found.values())
+
+
+def is_test_cell(cell) -> bool:
+    """A code cell nbgrader scores that is not a student's answer: a visible or hidden test."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")

@@ -18,6 +18,11 @@ REFERENCE_FILENAME = "reference.json"
 
 _ARRAY = "__ndarray__"
 _FLOAT = "__float__"  # non-finite floats, which JSON cannot hold
+UNENCODABLE = "__unencodable__"  # a reported value that was not plain data (its type's name)
+# Reported values are read with limits: a student's kernel must not exhaust the grader.
+MAX_ELEMENTS = 10_000_000
+MAX_DEPTH = 32
+PLAIN_DTYPES = frozenset(["b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8"])
 
 
 def encode(value: Any) -> Any:
@@ -54,11 +59,12 @@ def _encode_float(x: float) -> Any:
 
 
 def decode(data: Any) -> Any:
-    """Inverse of :func:`encode`."""
+    """Inverse of :func:`encode` (a 0-d array comes back as a numpy scalar, as it went in)."""
     if isinstance(data, dict):
         if data.get(_ARRAY) is True:
             flat = [_decode_float(x) for x in data["data"]]
-            return np.array(flat, dtype=data["dtype"]).reshape(data["shape"])
+            arr = np.array(flat, dtype=data["dtype"]).reshape(data["shape"])
+            return arr[()] if arr.ndim == 0 else arr
         if set(data) == {_FLOAT}:
             return float(data[_FLOAT])
         return {k: decode(v) for k, v in data.items()}
@@ -71,15 +77,94 @@ def _decode_float(x: Any) -> Any:
     return float(x[_FLOAT]) if isinstance(x, dict) else x
 
 
+class Malformed(ValueError):
+    """A reported value that is not well-formed plain data."""
+
+
+def decode_untrusted(data: Any) -> Any:
+    """:func:`decode` for what a student's kernel reported: plain data only, within limits.
+
+    Raises :class:`Malformed` for anything else (an unknown dtype, a shape that does not fit the
+    data, too many elements, too deep a structure). An ``UNENCODABLE`` marker is returned as is.
+    """
+    budget = [MAX_ELEMENTS]
+
+    def walk(x: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise Malformed("слишком глубокая вложенность")
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Malformed("слишком много элементов")
+        if x is None or isinstance(x, (bool, str, int)):
+            return x
+        if isinstance(x, float):
+            return x
+        if isinstance(x, list):
+            return [walk(v, depth + 1) for v in x]
+        if not isinstance(x, dict):
+            raise Malformed(f"неизвестный тип {type(x).__name__}")
+        if set(x) == {UNENCODABLE}:
+            return x
+        if set(x) == {_FLOAT}:
+            if x[_FLOAT] not in ("nan", "inf", "-inf"):
+                raise Malformed("неверное особое число")
+            return float(x[_FLOAT])
+        if x.get(_ARRAY) is True:
+            return _array(x)
+        if not all(isinstance(k, str) for k in x):
+            raise Malformed("ключи словаря не строки")
+        return {k: walk(v, depth + 1) for k, v in x.items()}
+
+    def _array(x: dict) -> Any:
+        if set(x) != {_ARRAY, "dtype", "shape", "data"} or x["dtype"] not in PLAIN_DTYPES:
+            raise Malformed("неверный массив")
+        shape, flat = x["shape"], x["data"]
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_ELEMENTS for n in shape
+        ):
+            raise Malformed("неверная форма массива")
+        if not isinstance(flat, list) or len(flat) != int(np.prod(shape, dtype=np.int64)):
+            raise Malformed("данные массива не совпадают с формой")
+        budget[0] -= len(flat)
+        if budget[0] < 0:
+            raise Malformed("слишком много элементов")
+        for v in flat:
+            ok = isinstance(v, (int, float)) or (
+                isinstance(v, dict) and set(v) == {_FLOAT} and v[_FLOAT] in ("nan", "inf", "-inf")
+            )
+            if not ok:
+                raise Malformed("элемент массива не число")
+        try:
+            arr = np.array([_decode_float(v) for v in flat], dtype=x["dtype"]).reshape(shape)
+        except (TypeError, ValueError, OverflowError):
+            raise Malformed("элементы не подходят к типу массива") from None
+        return arr[()] if arr.ndim == 0 else arr
+
+    return walk(data, 0)
+
+
 def load(path: Path) -> dict[str, Any]:
     """Read a reference file: ``{"values": {key: encoded}}`` -> ``{key: decoded}``."""
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     return {k: decode(v) for k, v in doc["values"].items()}
 
 
-def dump(values: dict[str, Any], assignment: str) -> str:
-    """Serialise encoded values as the diff-friendly text of a reference file."""
-    doc = {"assignment": assignment, "values": values}
+def dump(
+    values: dict[str, Any],
+    assignment: str,
+    tolerances: dict[str, list[float]] | None = None,
+    checks: dict[str, list[dict]] | None = None,
+) -> str:
+    """Serialise a reference as diff-friendly text.
+
+    ``values``: encoded ``expect`` values by key; ``tolerances``: ``[rtol, atol]`` by key;
+    ``checks``: by visible test cell, the expected side of each check it makes, in order.
+    """
+    doc: dict[str, Any] = {"assignment": assignment, "values": values}
+    if tolerances is not None:
+        doc["tolerances"] = tolerances
+    if checks is not None:
+        doc["checks"] = checks
     return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -144,6 +229,21 @@ def mismatches(got: np.ndarray, ref: np.ndarray, rtol: float, atol: float):
     return ~(close | same_special), err
 
 
+def _kind(value: Any) -> str:
+    """'b' for logical values, 'n' for numbers, '?' for anything else."""
+    try:
+        kind = np.asarray(value).dtype.kind
+    except Exception:
+        return "?"
+    return "b" if kind == "b" else "n" if kind in "iuf" else "?"
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"массив {value.dtype}"
+    return type(value).__name__
+
+
 def _magnitude(x: float) -> str:
     """Only the order of magnitude, so an error never spells out the reference value."""
     if not np.isfinite(x):
@@ -154,9 +254,16 @@ def _magnitude(x: float) -> str:
 def _compare_numeric(ref: np.ndarray, value: Any, rtol: float, atol: float, at: str) -> str | None:
     if value is None:
         return f"получено None вместо числа или массива{at}"
+    if isinstance(value, dict) and UNENCODABLE in value:
+        return f"получен объект {value[UNENCODABLE]}, а не число или массив чисел{at}"
     got = as_float_array(value)
     if got is None:
         return f"ожидалось число или массив чисел, получен {type(value).__name__}{at}"
+    # The kind must fit: logical values for a logical reference, numbers for a numeric one.
+    want_bool, is_bool = ref.dtype.kind == "b", _kind(value) == "b"
+    if want_bool != is_bool:
+        wanted = "логическое значение (bool)" if want_bool else "число"
+        return f"ожидалось {wanted}, получен тип {_kind_name(value)}{at}"
     if got.shape != ref.shape:
         return f"форма {got.shape} не совпадает с эталоном{at}"
     ref = ref.astype(float)

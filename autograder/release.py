@@ -82,7 +82,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     course.copy_assignment(name, run_dir)
-    solution, values = _execute_recording(course, nb, run_dir, label)
+    solution, recorded = _execute_recording(course, nb, run_dir, label)
     release = generate_release(course, name, work / "course", f"sqlite:///{work / 'gradebook.db'}")
     for path in sorted(release.rglob("*.ipynb")):
         rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)
@@ -93,16 +93,21 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     return Built(
         assignment=name,
         solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),
-        reference_text=dump(values, name),
+        reference_text=dump(recorded[0], name, recorded[1], recorded[2]),
         release=release,
     )
 
 
 def _execute_recording(course: Course, nb, run_dir: Path, label: str):
-    """Run the solution top to bottom, recording expect() values cell by cell."""
+    """Run the solution top to bottom, recording expect() values and visible checks by cell.
+
+    Returns the executed notebook and (values, tolerances, checks) for the reference.
+    """
     record = run_dir.parent / "record.jsonl"
     record.touch()
     values: dict = {}
+    tolerances: dict = {}
+    checks: dict = {}
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # a copy: outputs are written into it
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -121,6 +126,14 @@ def _execute_recording(course: Course, nb, run_dir: Path, label: str):
             done += len(new)
             for line in new:
                 entry = json.loads(line)
+                if "check" in entry:
+                    if gid.endswith("-hidden"):
+                        raise CourseError(
+                            label, f"{gid!r}: hidden tests use expect(), not assert_*"
+                        )
+                    if notebooks.is_test_cell(cell):
+                        checks.setdefault(gid, []).append(entry)
+                    continue
                 key = entry["key"]
                 exercise = gid.removesuffix("-hidden")
                 if exercise == gid or not key.startswith(exercise + "/"):
@@ -129,8 +142,9 @@ def _execute_recording(course: Course, nb, run_dir: Path, label: str):
                         f"expect key {key!r} used in {gid!r}: keys 'EX/…' belong in EX-hidden",
                     )
                 values[key] = entry["value"]
+                tolerances[key] = [entry["rtol"], entry["atol"]]
             _check_test_cell(cell, gid, label)
-    return nb, values
+    return nb, (values, tolerances, checks)
 
 
 def _check_test_cell(cell, gid: str, label: str) -> None:

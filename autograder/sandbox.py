@@ -1,0 +1,267 @@
+"""Sandboxed grading kernels: bubblewrap, an unprivileged user, no network, resource limits.
+
+Each submission's kernel runs in its own bubblewrap sandbox: new mount, PID, network, IPC and UTS
+namespaces; read-only system paths, Python install, virtual environment and ``autograder``
+package; a private size-limited ``/tmp`` and home; nothing else of the host — not the course
+(solutions, references, gradebook), not the submissions, not the grading output. With no network
+namespace of its own there is no TCP: the grader talks to the kernel over ZeroMQ's ``ipc``
+transport, through sockets in a per-submission folder that is the only host path shared with it.
+Inside, :mod:`autograder.confine` sets hard resource limits and, when the grader runs as root,
+switches to a per-submission unprivileged user before the kernel starts.
+
+Where bubblewrap is missing or cannot create namespaces the grader says so loudly and still runs
+the kernel through :mod:`autograder.confine` (limits, and a separate user when root).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+import autograder
+
+BWRAP = "bwrap"
+HOME = "/home/student"
+UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
+UID_SLOTS = 4000
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
+# What a Python program needs from /etc: the loader cache, names, locale, time zone, certificates.
+ETC_FILES = (
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/localtime",
+    "/etc/alternatives",
+    "/etc/ssl",
+    "/etc/mime.types",
+    "/etc/fonts",
+)
+
+
+@dataclass(frozen=True)
+class KernelLimits:
+    """Hard limits of one grading kernel (the resident-memory cap is the watchdog's)."""
+
+    cpu_seconds: int
+    processes: int = 256  # threads count too: TensorFlow starts a few dozen
+    file_bytes: int = 64 << 20
+    open_files: int = 1024
+    tmp_bytes: int = 256 << 20  # each of /tmp and the home folder (tmpfs: in memory)
+    address_space: int = 16 << 30  # virtual, a backstop: TensorFlow maps several GB it never uses
+
+    def rlimits(self) -> list[str]:
+        return [
+            f"cpu={self.cpu_seconds}",
+            f"nproc={self.processes}",
+            f"fsize={self.file_bytes}",
+            f"nofile={self.open_files}",
+            f"as={self.address_space}",
+            "core=0",
+        ]
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How grading kernels are confined on this machine."""
+
+    bwrap: str | None  # path of bwrap, or None: limits and a separate user only
+    warning: str = ""  # why there is no bubblewrap sandbox, for the instructor
+
+    @property
+    def isolated(self) -> bool:
+        return self.bwrap is not None
+
+    @property
+    def describe(self) -> str:
+        who = "отдельный пользователь" if os.getuid() == 0 else "пользователь без прав root"
+        if self.bwrap:
+            return f"песочница bubblewrap ({who}, без сети, лимиты ресурсов)"
+        return f"БЕЗ ПЕСОЧНИЦЫ: только лимиты ресурсов ({who})"
+
+    def uid_for(self, slot: int) -> int | None:
+        """The user a kernel runs as: a private one per slot when we are root."""
+        return UID_BASE + slot % UID_SLOTS if os.getuid() == 0 else None
+
+    def make_run_dir(self, uid: int | None) -> Path:
+        """A private folder for the connection file and the kernel's sockets."""
+        run_dir = Path(tempfile.mkdtemp(prefix="ag-"))  # short: socket paths are limited to 107
+        if uid is not None:
+            os.chown(run_dir, uid, uid)
+        return run_dir
+
+    def command(
+        self,
+        kernel: list[str],
+        run_dir: Path,
+        uid: int | None,
+        lim: KernelLimits,
+        env: dict[str, str],
+    ) -> list[str]:
+        """The command that starts ``kernel`` confined (its environment is exactly ``env``)."""
+        confine = [sys.executable, "-m", "autograder.confine"]
+        if uid is not None:
+            confine += ["--uid", str(uid), "--gid", str(uid)]
+        for rlimit in lim.rlimits():
+            confine += ["--limit", rlimit]
+        confine += ["--", *kernel]
+        if not self.bwrap:
+            return confine
+        setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
+        return [self.bwrap, *bwrap_args(run_dir, uid, lim), *setenv, "--", *confine]
+
+    def env(self, extra: dict[str, str]) -> dict[str, str]:
+        """The kernel's whole environment: nothing of the grader's (no paths, no secrets)."""
+        home = HOME if self.bwrap else None
+        return kernel_environment(home, extra)
+
+
+def bwrap_args(run_dir: Path, uid: int | None, lim: KernelLimits) -> list[str]:
+    # As root, bubblewrap sets up the namespaces itself and confine drops to `uid`; otherwise
+    # bubblewrap needs a user namespace, in which the kernel is nobody.
+    if uid is None:
+        ns = ["--unshare-user", "--uid", "65534", "--gid", "65534"]
+    else:
+        ns = ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    args = [
+        *ns,
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--hostname",
+        "sandbox",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(lim.tmp_bytes),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        str(lim.tmp_bytes),
+        "--tmpfs",
+        HOME,
+    ]
+    for path in SYSTEM_PATHS + ETC_FILES:
+        args += ["--ro-bind-try", path, path]
+    bound = python_paths()
+    for path in bound:
+        args += ["--ro-bind", path, path]
+    args += ["--bind", str(run_dir), str(run_dir)]
+    # bubblewrap creates the folders above a bind 0700: let the kernel's user walk through them.
+    for parent in sorted({str(a) for p in bound for a in Path(p).parents} - {"/", "/tmp"}):
+        args += ["--chmod", "0755", parent]
+    if uid is not None:
+        args += ["--chmod", "0777", HOME, "--chmod", "1777", "/tmp"]
+    args += ["--chdir", HOME]
+    return args
+
+
+def python_paths() -> list[str]:
+    """The Python install, the virtual environment and this package, nothing around them."""
+    package = str(Path(autograder.__file__).resolve().parent)
+    paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), package}
+    # Drop paths inside others (e.g. a package installed into the environment).
+    return sorted(p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths))
+
+
+def kernel_environment(home: str | None, extra: dict[str, str]) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    home = home or tempfile.gettempdir()
+    env = {
+        "PATH": os.pathsep.join([bin_dir, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": home,
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+        "IPYTHONDIR": f"{home}/.ipython",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def detect() -> Sandbox:
+    """Probe bubblewrap once: can it build the sandbox the kernels will run in?
+
+    ``AUTOGRADER_BWRAP`` names another bwrap (or ``off``: none, for comparisons and tests).
+    """
+    choice = os.environ.get("AUTOGRADER_BWRAP", BWRAP)
+    if choice == "off":
+        return Sandbox(None, "песочница отключена (AUTOGRADER_BWRAP=off)")
+    path = shutil.which(choice)
+    if path is None:
+        why = "bubblewrap (bwrap) не найден: установите пакет bubblewrap"
+    else:
+        why = _probe(path)
+        if not why:
+            return Sandbox(path)
+    return Sandbox(None, why)
+
+
+def _probe(path: str) -> str:
+    run_dir = Sandbox(path).make_run_dir(Sandbox(path).uid_for(0))
+    try:
+        lim = KernelLimits(cpu_seconds=10)
+        sandbox = Sandbox(path)
+        probe = [sys.executable, "-c", "import autograder.checks"]
+        cmd = sandbox.command(probe, run_dir, sandbox.uid_for(0), lim, sandbox.env({}))
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={})
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"bubblewrap не запускается: {e}"
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return f"bubblewrap не создаёт песочницу (нужны user namespaces или root): {last}"
+    return ""
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel runs confined and is reached over ZeroMQ ``ipc`` sockets."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        run_dir: Path,
+        uid: int | None,
+        limits: KernelLimits,
+        env: dict[str, str],
+        **kwargs,
+    ):
+        super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
+        self.connection_file = str(run_dir / "kernel.json")
+        self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
+        self._env = sandbox.env(env)
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        # The kernelspec is the student's to edit: the kernel is always this environment's.
+        # Interrupts travel as messages: a signal would reach bubblewrap, not the kernel (which
+        # runs in a session and PID namespace of its own).
+        self.kernel_spec.interrupt_mode = "message"
+        if self._uid is not None and os.path.exists(self.connection_file):
+            os.chown(self.connection_file, self._uid, self._uid)
+        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        return self._sandbox.command(kernel, self._run_dir, self._uid, self._limits, self._env)
+
+    async def _async_start_kernel(self, **kw):
+        kw["env"] = dict(self._env)  # the grader's environment never reaches the kernel
+        return await super()._async_start_kernel(**kw)

@@ -1,0 +1,142 @@
+"""The grading sandbox, probed from inside: what a student's code can see and do.
+
+A probe program runs through the very command a grading kernel is started with
+(:meth:`Sandbox.command`) and reports what it found; the tests check it found nothing it should
+not have. Where bubblewrap cannot be had these tests fail rather than skip: CI installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from autograder.sandbox import KernelLimits, Sandbox, detect
+from tests.conftest import ROOT
+
+PROBE = textwrap.dedent(
+    """
+    import json, os, resource, socket, sys
+    root = sys.argv[1]
+    seen = {"uid": os.getuid(), "euid": os.geteuid(), "cwd": os.getcwd()}
+    seen["course_visible"] = [
+        p for p in ("solutions", "gradebook.db", "nbgrader_config.py", "tests", "notebooks")
+        if os.path.exists(os.path.join(root, p))
+    ]
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=2)
+        seen["network"] = "connected"
+    except OSError as e:
+        seen["network"] = type(e).__name__
+    try:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        seen["loopback_bind"] = "ok"
+    except OSError as e:
+        seen["loopback_bind"] = type(e).__name__
+    def can_write(path):
+        try:
+            with open(os.path.join(path, "probe-write"), "w") as f:
+                f.write("x")
+            os.remove(os.path.join(path, "probe-write"))
+            return True
+        except OSError:
+            return False
+    seen["writable"] = [p for p in ("/usr", "/etc", sys.prefix, root, "/tmp", os.environ["HOME"])
+                        if can_write(p)]
+    seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    seen["limits"] = {
+        name: resource.getrlimit(getattr(resource, "RLIMIT_" + name.upper()))
+        for name in ("cpu", "nproc", "fsize", "nofile", "as")
+    }
+    seen["env"] = sorted(os.environ)
+    try:
+        open("/etc/shadow").read(1)
+        seen["shadow"] = "read"
+    except OSError as e:
+        seen["shadow"] = type(e).__name__
+    import autograder.checks, numpy  # the kernel's needs are there
+    seen["imports"] = "ok"
+    print(json.dumps(seen))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    found = detect()
+    assert found.isolated, f"bubblewrap sandbox unavailable: {found.warning}"
+    return found
+
+
+def probe(sandbox: Sandbox, slot: int = 0) -> dict:
+    uid = sandbox.uid_for(slot)
+    run_dir = sandbox.make_run_dir(uid)
+    try:
+        limits = KernelLimits(cpu_seconds=30)
+        cmd = sandbox.command(
+            [sys.executable, "-c", PROBE, str(ROOT)], run_dir, uid, limits, sandbox.env({})
+        )
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={})
+    finally:
+        subprocess.run(["rm", "-rf", str(run_dir)], check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_kernel_user_is_unprivileged(sandbox):
+    seen = probe(sandbox)
+    assert seen["uid"] != 0 and seen["euid"] != 0
+    if os.getuid() == 0:  # as root, each slot is its own user (process limits are per user)
+        assert seen["uid"] != probe(sandbox, slot=1)["uid"]
+    assert seen["shadow"] == "PermissionError" or seen["shadow"] == "FileNotFoundError"
+
+
+def test_nothing_of_the_course_is_visible(sandbox):
+    seen = probe(sandbox)
+    assert seen["course_visible"] == []
+    assert seen["imports"] == "ok"
+
+
+def test_no_network(sandbox):
+    seen = probe(sandbox)
+    assert seen["network"] != "connected"
+    # Loopback exists but is the sandbox's own: nothing of the host listens on it.
+    assert seen["loopback_bind"] in ("ok", "OSError")
+
+
+def test_system_paths_are_read_only_and_tmp_is_private(sandbox):
+    seen = probe(sandbox)
+    assert sorted(seen["writable"]) == sorted(["/tmp", "/home/student"])
+    assert seen["cwd"] == "/home/student"
+
+
+def test_own_pid_namespace(sandbox):
+    pids = probe(sandbox)["pids"]
+    assert len(pids) < 10 and 1 in pids  # bubblewrap's init, the probe; no host process
+
+
+def test_resource_limits_are_hard(sandbox):
+    limits = probe(sandbox)["limits"]
+    want = KernelLimits(cpu_seconds=30)
+    assert limits["cpu"] == [30, 30]
+    assert limits["nproc"] == [want.processes, want.processes]
+    assert limits["fsize"] == [want.file_bytes, want.file_bytes]
+    assert limits["nofile"] == [want.open_files, want.open_files]
+    assert limits["as"] == [want.address_space, want.address_space]
+
+
+def test_environment_is_the_kernels_own(sandbox):
+    env = probe(sandbox)["env"]
+    assert not [k for k in env if k.startswith("AUTOGRADER_REFERENCE")]
+    assert set(env) <= set(sandbox.env({})) | {"PWD", "SHLVL", "_", "LC_CTYPE"}
+
+
+def test_missing_bubblewrap_is_reported(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_BWRAP", "/no/such/bwrap")
+    found = detect()
+    assert not found.isolated and "bubblewrap" in found.warning
