@@ -40,7 +40,7 @@ from .execute import QUIET_ENV
 from .generate import generate_release
 from .reference import REFERENCE_FILENAME
 from .run_submission import Limits, execute, worker_init
-from .sandbox import Sandbox, detect
+from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
 from .verify import HIDDEN_PREFIX, NOT_RUN
 
@@ -106,7 +106,9 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     timeout = opt.timeout or course.cell_timeout
     # The whole notebook may take ten times one cell's timeout.
     limits = Limits(timeout, 10 * timeout, opt.memory_mb << 20, opt.output_bytes)
-    sandbox = detect() if opt.sandbox != "off" else Sandbox(None, "отключена (--sandbox off)")
+    sandbox = (
+        detect() if opt.sandbox != "off" else unconfined("песочница отключена (--sandbox off)")
+    )
     if sandbox.isolated:
         log.info("kernels run in a bubblewrap sandbox (%s)", sandbox.bwrap)
     elif opt.sandbox == "require":
@@ -115,7 +117,7 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         warning = (
             f"ВНИМАНИЕ: работы выполняются без песочницы — {sandbox.warning}. Код студентов "
             "видит файлы и сеть этой машины; действуют только лимиты ресурсов"
-            + (" и отдельный пользователь." if os.getuid() == 0 else ".")
+            + (" и отдельный пользователь." if sandbox.uid_for(0) is not None else ".")
         )
         log.warning(warning)
         print(warning, file=sys.stderr)

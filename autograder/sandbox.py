@@ -76,6 +76,7 @@ class Sandbox:
 
     bwrap: str | None  # path of bwrap, or None: limits and a separate user only
     warning: str = ""  # why there is no bubblewrap sandbox, for the instructor
+    separate_user: bool = True  # as root: each kernel runs as a user of its own
 
     @property
     def isolated(self) -> bool:
@@ -90,7 +91,9 @@ class Sandbox:
 
     def uid_for(self, slot: int) -> int | None:
         """The user a kernel runs as: a private one per slot when we are root."""
-        return UID_BASE + slot % UID_SLOTS if os.getuid() == 0 else None
+        if os.getuid() != 0 or not self.separate_user:
+            return None
+        return UID_BASE + slot % UID_SLOTS
 
     def make_run_dir(self, uid: int | None) -> Path:
         """A private folder for the connection file and the kernel's sockets."""
@@ -119,9 +122,12 @@ class Sandbox:
         setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
         return [self.bwrap, *bwrap_args(run_dir, uid, lim), *setenv, "--", *confine]
 
-    def env(self, extra: dict[str, str]) -> dict[str, str]:
-        """The kernel's whole environment: nothing of the grader's (no paths, no secrets)."""
-        home = HOME if self.bwrap else None
+    def env(self, extra: dict[str, str], run_dir: Path | None = None) -> dict[str, str]:
+        """The kernel's whole environment: nothing of the grader's (no paths, no secrets).
+
+        Without bubblewrap the kernel's home is its private ``run_dir``.
+        """
+        home = HOME if self.bwrap else str(run_dir or tempfile.gettempdir())
         return kernel_environment(home, extra)
 
 
@@ -180,13 +186,12 @@ def python_paths() -> list[str]:
     return sorted(p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths))
 
 
-def kernel_environment(home: str | None, extra: dict[str, str]) -> dict[str, str]:
+def kernel_environment(home: str, extra: dict[str, str]) -> dict[str, str]:
     bin_dir = str(Path(sys.executable).parent)
-    home = home or tempfile.gettempdir()
     env = {
         "PATH": os.pathsep.join([bin_dir, "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": home,
-        "TMPDIR": "/tmp",
+        "TMPDIR": "/tmp" if home == HOME else home,
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "PYTHONNOUSERSITE": "1",
@@ -206,32 +211,49 @@ def detect() -> Sandbox:
     """
     choice = os.environ.get("AUTOGRADER_BWRAP", BWRAP)
     if choice == "off":
-        return Sandbox(None, "песочница отключена (AUTOGRADER_BWRAP=off)")
+        return unconfined("песочница отключена (AUTOGRADER_BWRAP=off)")
     path = shutil.which(choice)
     if path is None:
         why = "bubblewrap (bwrap) не найден: установите пакет bubblewrap"
     else:
-        why = _probe(path)
+        why = _probe(Sandbox(path))
         if not why:
             return Sandbox(path)
-    return Sandbox(None, why)
+    return unconfined(why)
 
 
-def _probe(path: str) -> str:
-    run_dir = Sandbox(path).make_run_dir(Sandbox(path).uid_for(0))
+def unconfined(why: str) -> Sandbox:
+    """No bubblewrap: limits, and a separate user when root and that user can run Python."""
+    fallback = Sandbox(None, why)
+    if os.getuid() == 0:
+        problem = _probe(fallback)
+        if problem:
+            return Sandbox(
+                None,
+                f"{why}; отдельный пользователь не может запустить Python ({problem})",
+                separate_user=False,
+            )
+    return fallback
+
+
+def _probe(sandbox: Sandbox) -> str:
+    uid = sandbox.uid_for(0)
+    run_dir = sandbox.make_run_dir(uid)
     try:
         lim = KernelLimits(cpu_seconds=10)
-        sandbox = Sandbox(path)
         probe = [sys.executable, "-c", "import autograder.checks"]
-        cmd = sandbox.command(probe, run_dir, sandbox.uid_for(0), lim, sandbox.env({}))
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={})
+        env = sandbox.env({}, run_dir)
+        cmd = sandbox.command(probe, run_dir, uid, lim, env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env, cwd=run_dir)
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"bubblewrap не запускается: {e}"
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        return f"bubblewrap не создаёт песочницу (нужны user namespaces или root): {last}"
+        if sandbox.bwrap:
+            return f"bubblewrap не создаёт песочницу (нужны user namespaces или root): {last}"
+        return last
     return ""
 
 
@@ -250,7 +272,7 @@ class SandboxKernelManager(AsyncKernelManager):
         super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
         self.connection_file = str(run_dir / "kernel.json")
         self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
-        self._env = sandbox.env(env)
+        self._env = sandbox.env(env, run_dir)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The kernelspec is the student's to edit: the kernel is always this environment's.
@@ -265,3 +287,5 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_start_kernel(self, **kw):
         kw["env"] = dict(self._env)  # the grader's environment never reaches the kernel
         return await super()._async_start_kernel(**kw)
+
+    start_kernel = _async_start_kernel  # the base class binds the name to its own function

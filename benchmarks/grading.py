@@ -7,6 +7,7 @@ submissions — correct, blank, and partly wrong (the mutants of tests/mutants/)
 plain `nbgrader autograde` and with `autograder grade`, checks that the scores are identical, and
 prints both wall times, their ratio, and the lower bound: the summed time of executing each
 submission alone with `jupyter nbconvert --execute` (kernel start included) divided by the cores.
+It also grades the class once more with `--sandbox off` and prints what the sandbox costs.
 """
 
 from __future__ import annotations
@@ -96,12 +97,14 @@ def plain_nbgrader(assignment: str, subs: dict[str, Path], work: Path) -> tuple[
     return seconds, scores
 
 
-def ours(assignment: str, subs: dict[str, Path], work: Path, jobs: int) -> tuple[float, dict]:
-    folder = work / "ours-in"
+def ours(
+    assignment: str, subs: dict[str, Path], work: Path, jobs: int, sandbox: str = "auto"
+) -> tuple[float, dict]:
+    folder = work / f"ours-in-{sandbox}"
     for student, path in subs.items():
         (folder / student).mkdir(parents=True)
         shutil.copy(path, folder / student)
-    out = work / "ours-out"
+    out = work / f"ours-out-{sandbox}"
     start = time.perf_counter()
     run(
         [
@@ -112,9 +115,11 @@ def ours(assignment: str, subs: dict[str, Path], work: Path, jobs: int) -> tuple
             "--out",
             str(out),
             "--db",
-            f"sqlite:///{work}/ours.db",
+            f"sqlite:///{work}/ours-{sandbox}.db",
             "--jobs",
             str(jobs),
+            "--sandbox",
+            sandbox,
             "--quiet",
         ],
         ROOT,
@@ -174,13 +179,18 @@ def main() -> None:
             work = Path(tmp)
             subs = make_class(name, args.students, work / "class")
             t_plain, s_plain = plain_nbgrader(name, subs, work)
-            t_ours, s_ours = ours(name, subs, work, args.jobs)
+            t_ours, s_ours = ours(name, subs, work, args.jobs, "require")
+            t_open, s_open = ours(name, subs, work, args.jobs, "off")
             bound = lower_bound(subs, work, os.cpu_count() or 1)
             same = all(abs(s_plain[s] - s_ours[s]) < 1e-9 for s in subs)
             print(
                 f"{name}: plain nbgrader {t_plain:.1f} s, autograder grade {t_ours:.1f} s "
                 f"(x{t_plain / t_ours:.2f} faster), lower bound {bound:.1f} s "
                 f"(ours is x{t_ours / bound:.2f} of it); scores identical: {same}"
+            )
+            print(
+                f"  sandbox: {t_ours:.1f} s with, {t_open:.1f} s without (--sandbox off): "
+                f"{100 * (t_ours - t_open) / t_open:+.0f} %; scores identical: {s_open == s_ours}"
             )
             if not same:
                 diff = {s: (s_plain[s], s_ours[s]) for s in subs if s_plain[s] != s_ours[s]}

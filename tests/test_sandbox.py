@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import KernelLimits, Sandbox, detect
-from tests.conftest import ROOT
+from tests.conftest import COURSE, ROOT
+
+A = "01-neuron"
+SOLUTION = COURSE.source_notebook(A)
+RELEASE = COURSE.release_folder(A) / f"{A}.ipynb"
 
 PROBE = textwrap.dedent(
     """
@@ -140,3 +146,34 @@ def test_missing_bubblewrap_is_reported(monkeypatch):
     monkeypatch.setenv("AUTOGRADER_BWRAP", "/no/such/bwrap")
     found = detect()
     assert not found.isolated and "bubblewrap" in found.warning
+
+
+def _grade_without_bwrap(tmp_path, *extra: str) -> subprocess.CompletedProcess:
+    subs = tmp_path / "subs"
+    for student, source in (("correct", SOLUTION), ("blank", RELEASE)):
+        (subs / student).mkdir(parents=True)
+        shutil.copy(source, subs / student / f"{A}.ipynb")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env["AUTOGRADER_BWRAP"] = "/no/such/bwrap"
+    cmd = [sys.executable, "-m", "autograder.cli", "grade", A, str(subs), "--out"]
+    cmd += [str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'gb.db'}", "--quiet", *extra]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_without_bubblewrap_grading_warns_loudly_and_still_confines(tmp_path):
+    result = _grade_without_bwrap(tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ВНИМАНИЕ" in result.stderr and "без песочницы" in result.stderr
+    assert "без песочницы" in (tmp_path / "out" / "grade.log").read_text()
+    grades = (tmp_path / "out" / "grades.csv").read_text()
+    assert f"blank,{A},0,11" in grades and f"correct,{A},11,11" in grades
+
+
+@pytest.mark.slow
+def test_sandbox_require_refuses_to_grade_without_bubblewrap(tmp_path):
+    result = _grade_without_bwrap(tmp_path, "--sandbox", "require")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "bubblewrap" in result.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
