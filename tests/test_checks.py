@@ -248,3 +248,63 @@ def test_expect_records_values_and_refuses_a_key_twice(tmp_path, monkeypatch):
     lines = [json.loads(line) for line in record.read_text().splitlines()]
     assert [entry["key"] for entry in lines] == ["ex/a", "ex/b"]
     assert reference.compare(reference.decode(lines[0]["value"]), [1.0, 2.0], 0, 0) is None
+
+
+# --- grading mode: the kernel reports, the grader judges ------------------------------------------
+
+
+@pytest.fixture
+def reports(monkeypatch):
+    """Grading mode, with the display channel captured instead of sent to a Jupyter frontend."""
+    import IPython.display
+
+    sent: list = []
+    monkeypatch.setenv(checks.EMIT_ENV, "1")
+    monkeypatch.delenv(checks.RECORD_ENV, raising=False)
+    monkeypatch.delenv(checks.REFERENCE_ENV, raising=False)
+    monkeypatch.setattr(
+        IPython.display, "publish_display_data", lambda data: sent.append(data[checks.RECORD_MIME])
+    )
+    return sent
+
+
+def test_expect_reports_plain_data_and_judges_nothing(reports, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no reference anywhere: grading mode must not look for one
+    checks.expect("ex/value", np.arange(3.0))
+    checks.expect("ex/object", object())
+    assert reports[0] == {"key": "ex/value", "value": reference.encode(np.arange(3.0))}
+    assert reports[1] == {"key": "ex/object", "value": {reference.UNENCODABLE: "object"}}
+
+
+def test_visible_checks_report_what_they_got_and_still_give_feedback(reports):
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+        def __array__(self, *a, **k):
+            raise TypeError("no")
+
+    checks.assert_close(np.float64(0.5), 0.5)
+    checks.assert_shape(np.zeros((2, 3)), (2, 3))
+    checks.assert_dtype(np.zeros(2, dtype=np.int32), "int")
+    with pytest.raises(AssertionError):
+        checks.assert_in_range(2.0, 0.0, 1.0)
+    with pytest.raises(AssertionError):
+        checks.assert_equal(Liar(), 3)  # whatever it fools here, the report says what it is
+    assert [r["check"] for r in reports] == [
+        "assert_close",
+        "assert_shape",
+        "assert_dtype",
+        "assert_in_range",
+        "assert_equal",
+    ]
+    assert reports[0]["actual"] == reference.encode(np.asarray(0.5))
+    assert reports[1]["actual"] == [2, 3]
+    assert reports[2]["actual"] == "<i4"
+    assert reports[3]["actual"] == reference.encode(np.asarray(2.0))
+    assert reports[4]["actual"] == {reference.UNENCODABLE: "Liar"}
+
+
+def test_untrusted_decoding_keeps_scalars_scalars():
+    assert type(reference.decode_untrusted(reference.encode(np.int64(3)))) is np.int64
+    assert reference.decode_untrusted(reference.encode([1, "a", None])) == [1, "a", None]
