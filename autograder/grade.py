@@ -175,7 +175,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     save = functools.partial(_save, db_url, assignment, notebook_id)
     for p in prepared.values():
         if p.student in runs:
-            save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4))
+            if not save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4)):
+                runs[p.student] = _not_run(p.nb, "не удалось записать оценки")
     if pending:
         # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
         # the parent holds no kernel, zmq context or thread yet.
@@ -202,9 +203,10 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
                     result = fut.result()
                 except Exception as e:  # a worker died: grade this student as not run
                     result = _not_run(p.nb, f"сбой при выполнении: {type(e).__name__}")
+                if not save(p.student, nbformat.reads(result["nb"], as_version=4)):
+                    result = _not_run(p.nb, "не удалось записать оценки")
                 _store_cache(cache / f"{_safe(p.student)}.json", key, result)
                 runs[p.student] = result
-                save(p.student, nbformat.reads(result["nb"], as_version=4))
                 done_count += 1
                 bar.set_postfix_str(p.student)
                 bar.update()
@@ -293,10 +295,11 @@ def _not_run(nb, why: str) -> dict:
     return {"nb": nbformat.writes(nb), "problem": why, "truncated": False, "seconds": 0}
 
 
-def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> None:
+def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> bool:
     """Write one student's autograded notebook (or a zero, for ``nb=None``) into the gradebook.
 
-    Only the main process calls this: SQLite takes one writer at a time.
+    Only the main process calls this: SQLite takes one writer at a time. Returns False (after
+    recording zeros) when nbgrader refuses the notebook: one student never stops the class.
     """
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(student)
@@ -307,7 +310,7 @@ def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> N
                 g.auto_score = 0
                 g.needs_manual_grade = False
             gb.db.commit()
-            return
+            return True
     res = {
         "nbgrader": {
             "db_url": db_url,
@@ -316,7 +319,13 @@ def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> N
             "student": student,
         }
     }
-    SaveAutoGrades().preprocess(nb, res)
+    try:
+        SaveAutoGrades().preprocess(nb, res)
+    except Exception as e:
+        log.error("%s: nbgrader could not save the grades (%s: %s)", student, type(e).__name__, e)
+        _save(db_url, assignment, notebook_id, student, None)
+        return False
+    return True
 
 
 def _results(db_url, assignment, notebook_id, template, prepared, runs, roster):

@@ -15,7 +15,8 @@ Fail closed: a missing, extra, duplicated or malformed report, a crash, a timeou
 never ran is 0 for that cell, with a reason. A failing cell gets an error output (nbgrader scores
 it 0 and the feedback says why); in a passing cell, text on stderr is shown as ordinary output
 (a warning does not cost a correct answer its points) and a value shown by the last line is
-dropped (nbgrader would read it as partial credit). Report outputs are removed everywhere.
+dropped from every test cell (nbgrader would read it as partial credit; no test cell of the course
+ends in a value, so one shown there was forged). Report outputs are removed everywhere.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
         cell.outputs = [o for o in cell.outputs if not _is_report(o)]
         if not notebooks.is_test_cell(cell):
             continue
+        # No test cell of the course ends in a value (the build refuses it): one shown here was
+        # forged (a hook, a display), and nbgrader would read it as partial credit.
+        cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
         gid = notebooks.grade_id(cell) or ""
         data = [o["data"][RECORD_MIME] for o in reports]
         if gid.endswith("-hidden"):
@@ -79,7 +83,7 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
                 nbformat.v4.new_output("error", ename=FAILED, evalue=problem, traceback=[problem])
             )
         else:
-            cell.outputs = [_harmless(o) for o in cell.outputs if o.output_type != "execute_result"]
+            cell.outputs = [_harmless(o) for o in cell.outputs]
 
 
 def _is_report(output) -> bool:

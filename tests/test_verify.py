@@ -188,3 +188,14 @@ def test_visible_values_are_judged_here(index, actual, says):
     c.outputs = visible_reports("neuron-visible", **{index: actual})
     score, why = judged(c)
     assert score == 0 and says in why, why
+
+
+@pytest.mark.parametrize("shown", ["99", "1", "0.5"])
+def test_a_forged_value_is_never_partial_credit(shown):
+    value = nbformat.v4.new_output("execute_result", data={"text/plain": shown}, execution_count=1)
+    failing = cell("sigmoid-hidden")
+    failing.outputs = [value, *hidden_reports("sigmoid")[:-1]]
+    assert judged(failing)[0] == 0
+    passing = cell("sigmoid-hidden")
+    passing.outputs = [value, *hidden_reports("sigmoid")]
+    assert judged(passing)[0] == 1.0
