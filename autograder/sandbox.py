@@ -170,7 +170,8 @@ def bwrap_args(run_dir: Path, uid: int | None, lim: KernelLimits) -> list[str]:
         args += ["--ro-bind", path, path]
     args += ["--bind", str(run_dir), str(run_dir)]
     # bubblewrap creates the folders above a bind 0700: let the kernel's user walk through them.
-    for parent in sorted({str(a) for p in bound for a in Path(p).parents} - {"/", "/tmp"}):
+    shared = [*bound, str(run_dir)]
+    for parent in sorted({str(a) for p in shared for a in Path(p).parents} - {"/", "/tmp"}):
         args += ["--chmod", "0755", parent]
     if uid is not None:
         args += ["--chmod", "0777", HOME, "--chmod", "1777", "/tmp"]

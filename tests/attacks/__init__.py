@@ -1,0 +1,1 @@
+"""Hostile submissions for the adversarial grading suite (tests/test_attacks.py)."""
