@@ -82,13 +82,6 @@ class Sandbox:
     def isolated(self) -> bool:
         return self.bwrap is not None
 
-    @property
-    def describe(self) -> str:
-        who = "отдельный пользователь" if os.getuid() == 0 else "пользователь без прав root"
-        if self.bwrap:
-            return f"песочница bubblewrap ({who}, без сети, лимиты ресурсов)"
-        return f"БЕЗ ПЕСОЧНИЦЫ: только лимиты ресурсов ({who})"
-
     def uid_for(self, slot: int) -> int | None:
         """The user a kernel runs as: a private one per slot when we are root."""
         if os.getuid() != 0 or not self.separate_user:
@@ -97,7 +90,9 @@ class Sandbox:
 
     def make_run_dir(self, uid: int | None) -> Path:
         """A private folder for the connection file and the kernel's sockets."""
-        run_dir = Path(tempfile.mkdtemp(prefix="ag-"))  # short: socket paths are limited to 107
+        # Socket paths are limited to 107 bytes: a long TMPDIR gives way to /tmp.
+        base = tempfile.gettempdir()
+        run_dir = Path(tempfile.mkdtemp(prefix="ag-", dir=base if len(base) <= 64 else "/tmp"))
         if uid is not None:
             os.chown(run_dir, uid, uid)
         return run_dir
