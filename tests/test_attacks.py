@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook
 import autograder
 from tests.attacks.catalogue import ATTACKS, EXERCISES, FILE_MARK, SPAWN_MARK, Attack
 from tests.conftest import COURSE, ROOT
+from tests.grade_cli import grade_cli
 
 pytestmark = pytest.mark.slow
 
@@ -237,36 +238,10 @@ class Graded:
 
 
 def run_grade(subs: Path, out: Path, db: Path, tmpdir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     # The grader's own temporary folders (the kernels' run folders) go where only this test looks:
     # other tests grade in parallel and have run folders of their own in /tmp.
-    env["TMPDIR"] = str(tmpdir)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder.cli",
-            "grade",
-            A,
-            str(subs),
-            "--out",
-            str(out),
-            "--db",
-            f"sqlite:///{db}",
-            "--jobs",
-            "2",
-            "--timeout",
-            "10",
-            "--memory-mb",
-            "1500",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=GRADE_TIMEOUT,
-    )
+    limits = ["--jobs", "2", "--timeout", "10", "--memory-mb", "1500"]
+    return grade_cli(A, subs, out, db, *limits, env={"TMPDIR": str(tmpdir)}, timeout=GRADE_TIMEOUT)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from nbgrader.api import Gradebook
 
 from autograder import notebooks
 from tests.conftest import COURSE, ROOT
+from tests.grade_cli import grade_cli
 from tests.nbgrader_course import autograde
 
 pytestmark = pytest.mark.slow
@@ -154,34 +155,8 @@ EXPECTED = {
 
 
 def run_grade(submissions: Path, out: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder.cli",
-            "grade",
-            A,
-            str(submissions),
-            "--out",
-            str(out),
-            "--db",
-            f"sqlite:///{db}",
-            "--jobs",
-            "2",
-            "--timeout",
-            "5",
-            "--memory-mb",
-            "600",
-            "--quiet",
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
+    limits = ["--jobs", "2", "--timeout", "5", "--memory-mb", "600"]
+    return grade_cli(A, submissions, out, db, *limits, *extra)
 
 
 def last_plan(out: Path) -> str:

@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import KernelLimits, Sandbox, detect
 from tests.conftest import COURSE, ROOT
+from tests.grade_cli import grade_cli
 
 A = "01-neuron"
 SOLUTION = COURSE.source_notebook(A)
@@ -153,12 +153,8 @@ def _grade_without_bwrap(tmp_path, *extra: str) -> subprocess.CompletedProcess:
     for student, source in (("correct", SOLUTION), ("blank", RELEASE)):
         (subs / student).mkdir(parents=True)
         shutil.copy(source, subs / student / f"{A}.ipynb")
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    env["AUTOGRADER_BWRAP"] = "/no/such/bwrap"
-    cmd = [sys.executable, "-m", "autograder.cli", "grade", A, str(subs), "--out"]
-    cmd += [str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'gb.db'}", "--quiet", *extra]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    out, db = tmp_path / "out", tmp_path / "gb.db"
+    return grade_cli(A, subs, out, db, *extra, env={"AUTOGRADER_BWRAP": "/no/such/bwrap"})
 
 
 @pytest.mark.slow
