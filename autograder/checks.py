@@ -63,7 +63,7 @@ def _floats(value: Any) -> Any:
 
 
 def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
-    """Build: record the expected side of a visible check; grading: report the actual side.
+    """Build: record a visible check and its expected side; grading: report both sides.
 
     ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode.
     """
@@ -73,11 +73,16 @@ def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
         with open(record_to, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
     elif os.environ.get(EMIT_ENV):
-        try:
-            got = actual()
-        except Exception as e:  # a value that raises on inspection is reported, not a crash
-            got = {_reference.UNENCODABLE: type(e).__name__}
-        _emit({"check": check, "actual": got})
+        # Both sides: an expected side may depend on the student's results (e.g. "X and y were
+        # permuted together"). The tolerances are the build's, never reported.
+        _emit({"check": check, "actual": _safely(actual), "expected": _safely(expected, _plain)})
+
+
+def _safely(side, then=lambda x: x) -> Any:
+    try:
+        return then(side())
+    except Exception as e:  # a value that raises on inspection is reported, not a crash
+        return {_reference.UNENCODABLE: type(e).__name__}
 
 
 def _emit(record: dict) -> None:

@@ -44,8 +44,12 @@ class Limits:
     output_bytes: int = OUTPUT_CAP_BYTES
 
     def kernel(self) -> KernelLimits:
-        # CPU time counts every thread: allow two cores' worth of the wall-clock budget.
-        return KernelLimits(cpu_seconds=2 * self.notebook_budget)
+        # CPU time counts every thread: allow two cores' worth of the wall-clock budget. Address
+        # space is a backstop for an allocation faster than the watchdog's polling: TensorFlow
+        # maps about 2.5 GB (measured on 07-keras), so the resident cap plus 8 GB.
+        return KernelLimits(
+            cpu_seconds=2 * self.notebook_budget, address_space=self.memory_bytes + (8 << 30)
+        )
 
 
 class LimitedExecute(Execute):

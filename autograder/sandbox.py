@@ -57,7 +57,7 @@ class KernelLimits:
     file_bytes: int = 64 << 20
     open_files: int = 1024
     tmp_bytes: int = 256 << 20  # each of /tmp and the home folder (tmpfs: in memory)
-    address_space: int = 16 << 30  # virtual, a backstop: TensorFlow maps several GB it never uses
+    address_space: int = 16 << 30  # virtual, a backstop: TensorFlow maps more than it uses
 
     def rlimits(self) -> list[str]:
         return [

@@ -8,8 +8,9 @@ IPython's hooks. So in grading the checks only *report* what they got (:mod:`aut
   arrived exactly once with a value that matches the reference, compared here with the
   tolerances recorded at build time (the reference never enters the sandbox);
 - a visible test cell passes when it raised nothing and made exactly the checks the solution made
-  at build time, in the same order, each of which holds again here against the expected side
-  recorded at build time (not the one the kernel saw).
+  at build time, in the same order, each of which holds again here — on the two sides the kernel
+  reported (an expected side may depend on the student's results: "X and y were permuted
+  together"), with the tolerances recorded at build time.
 
 Fail closed: a missing, extra, duplicated or malformed report, a crash, a timeout or a cell that
 never ran is 0 for that cell, with a reason. A failing cell gets an error output (nbgrader scores
@@ -142,30 +143,31 @@ def _unencodable(value: Any) -> str | None:
 # --- visible tests --------------------------------------------------------------------------------
 
 
-def _visible(expected: list[dict], reports: list) -> str | None:
-    for index, want in enumerate(expected):
+def _visible(recorded: list[dict], reports: list) -> str | None:
+    for index, want in enumerate(recorded):
         name = want["options"].get("name", "результат")
         if index >= len(reports):
             return (
                 f"Проверка «{name}» не выполнена: её результат не получен "
-                f"({len(reports)} из {len(expected)} проверок ячейки)"
+                f"({len(reports)} из {len(recorded)} проверок ячейки)"
             )
         report = reports[index]
         if (
             not isinstance(report, dict)
-            or set(report) != {"check", "actual"}
+            or set(report) != {"check", "actual", "expected"}
             or report["check"] != want["check"]
         ):
             return f"Проверка «{name}»: получен результат другой проверки"
         try:
             actual = decode_untrusted(report["actual"])
+            expected = decode_untrusted(report["expected"])
         except Malformed as e:
             return f"Проверка «{name}»: результат не читается ({e})"
-        problem = _recheck(want, actual)
+        problem = _recheck(want, actual, expected)
         if problem:
             return problem
-    if len(reports) > len(expected):
-        return f"лишние результаты проверок: {len(reports)} вместо {len(expected)}"
+    if len(reports) > len(recorded):
+        return f"лишние результаты проверок: {len(reports)} вместо {len(recorded)}"
     return None
 
 
@@ -176,14 +178,15 @@ class _Shape:
         self.shape = tuple(shape)
 
 
-def _recheck(want: dict, actual: Any) -> str | None:
-    """Run the same check again, here, on the reported value and the recorded expected side."""
+def _recheck(want: dict, actual: Any, expected: Any) -> str | None:
+    """Run the same check again, here, on the reported sides, with the build's options."""
     check, opts = want["check"], dict(want["options"])
-    expected = decode(want["expected"])
     name = opts.get("name", "результат")
     if isinstance(actual, dict) and set(actual) == {UNENCODABLE}:
         what = "массив numpy" if check == "assert_dtype" else "числа, строки или массивы"
         return f"Проверка не пройдена: {name}\n  ожидались {what}, получен {actual[UNENCODABLE]}"
+    if _unencodable(expected):
+        return f"Проверка не пройдена: {name}\n  ожидаемое значение не простые данные"
     runs: dict[str, Callable[[], None]] = {
         "assert_close": lambda: checks.assert_close(actual, expected, **opts),
         "assert_equal": lambda: checks.assert_equal(actual, expected, **opts),

@@ -58,7 +58,13 @@ def hidden_reports(exercise: str, **replace) -> list:
 def visible_reports(gid: str, **replace) -> list:
     # The solution's actual values equal the recorded expected sides for these checks.
     return [
-        report({"check": want["check"], "actual": replace.get(str(i), want["expected"])})
+        report(
+            {
+                "check": want["check"],
+                "actual": replace.get(str(i), want["expected"]),
+                "expected": want["expected"],
+            }
+        )
         for i, want in enumerate(RAW["checks"][gid])
     ]
 
@@ -148,7 +154,7 @@ def test_a_cell_that_raised_stays_failed_even_with_the_right_reports():
     assert judged(c) == (0.0, "x")
 
 
-def test_visible_cell_rechecked_with_the_recorded_expected_values():
+def test_visible_cell_with_the_right_reports_passes():
     c = cell("neuron-visible")
     c.outputs = visible_reports("neuron-visible")
     assert judged(c) == (1.0, "")
@@ -199,3 +205,23 @@ def test_a_forged_value_is_never_partial_credit(shown):
     passing = cell("sigmoid-hidden")
     passing.outputs = [value, *hidden_reports("sigmoid")]
     assert judged(passing)[0] == 1.0
+
+
+def test_visible_expected_side_may_come_from_the_students_results():
+    # e.g. "X and y were permuted together": the expected side is computed from the answer.
+    c = cell("neuron-visible")
+    c.outputs = visible_reports("neuron-visible")
+    c.outputs[1]["data"][RECORD_MIME]["actual"] = encode(np.float64(0.25))
+    c.outputs[1]["data"][RECORD_MIME]["expected"] = encode(np.float64(0.25))
+    assert judged(c) == (1.0, "")
+
+
+def test_visible_tolerances_are_the_builds_not_the_kernels():
+    c = cell("neuron-visible")
+    c.outputs = visible_reports("neuron-visible", **{"1": encode(np.float64(0.9991))})
+    assert judged(c)[0] == 0  # 1e-4 off, rtol 1e-6 recorded at build
+    c = cell("neuron-visible")
+    c.outputs = visible_reports("neuron-visible", **{"1": encode(np.float64(0.9991))})
+    c.outputs[1]["data"][RECORD_MIME]["rtol"] = 1.0  # a report cannot widen the tolerance
+    score, why = judged(c)
+    assert score == 0 and "другой проверки" in why
