@@ -134,6 +134,17 @@ class Watchdog(threading.Thread):
                 return
 
 
+def _kill_user(uid: int) -> None:
+    """Whatever the kernel's private user still runs (a daemon that left the kernel's tree)."""
+    for proc in psutil.process_iter(["uids"]):
+        uids = proc.info["uids"]
+        if uids is not None and uid in (uids.real, uids.effective):
+            try:
+                proc.kill()
+            except psutil.Error:
+                pass
+
+
 def _disk_usage(path: Path) -> int:
     total = 0
     for root, _, files in os.walk(path):
@@ -185,6 +196,8 @@ def execute(
             problem = watchdog.reason or f"выполнение прервано: {type(e).__name__}"
         finally:
             watchdog.stop.set()
+            if uid is not None:
+                _kill_user(uid)
             shutil.rmtree(run_dir, ignore_errors=True)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and index not in client.executed:
