@@ -117,7 +117,7 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         warning = (
             f"ВНИМАНИЕ: работы выполняются без песочницы — {sandbox.warning}. Код студентов "
             "видит файлы и сеть этой машины; действуют только лимиты ресурсов"
-            + (" и отдельный пользователь." if sandbox.uid_for(0) is not None else ".")
+            + (" и отдельный пользователь." if sandbox.drops_privileges else ".")
         )
         log.warning(warning)
         print(warning, file=sys.stderr)

@@ -82,7 +82,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     course.copy_assignment(name, run_dir)
-    solution, recorded = _execute_recording(course, nb, run_dir, label)
+    solution, (values, tolerances, checks) = _execute_recording(course, nb, run_dir, label)
     release = generate_release(course, name, work / "course", f"sqlite:///{work / 'gradebook.db'}")
     for path in sorted(release.rglob("*.ipynb")):
         rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)
@@ -93,7 +93,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     return Built(
         assignment=name,
         solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),
-        reference_text=dump(recorded[0], name, recorded[1], recorded[2]),
+        reference_text=dump(values, name, tolerances, checks),
         release=release,
     )
 

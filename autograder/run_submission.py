@@ -171,34 +171,36 @@ def execute(
     # A graded kernel is thrown away: kill it at the end instead of a polite, slow shutdown.
     client = LimitedExecute(timeout=limits.cell_timeout, shutdown_kernel="immediate")
     client.output_cap = limits.output_bytes
-    uid = sandbox.uid_for(slot)
-    run_dir = sandbox.make_run_dir(uid)
-    shared = [run_dir]
-    if not sandbox.isolated:  # the kernel works in the host folder itself
-        shared.append(Path(workdir))
-        if uid is not None:
-            for path in [Path(workdir), *Path(workdir).rglob("*")]:
-                os.chown(path, uid, uid)
-    watchdog = Watchdog(client, limits, shared)
-    problem = ""
-    started = time.monotonic()
-
-    def make_km():
-        return SandboxKernelManager(sandbox, run_dir, uid, limits.kernel(), env)
-
-    with tempfile.TemporaryFile("w+") as log:
-        watchdog.start()
-        try:
-            _run(client, nb, workdir, log, make_km)
-        except DeadKernelError:
-            problem = watchdog.reason or "ядро Python завершилось (sys.exit, os._exit или сбой)"
-        except Exception as e:  # an unresponsive kernel and the like: grade what ran
-            problem = watchdog.reason or f"выполнение прервано: {type(e).__name__}"
-        finally:
-            watchdog.stop.set()
+    with sandbox.claim_user(slot) as uid:
+        run_dir = sandbox.make_run_dir(uid)
+        shared = [run_dir]
+        if not sandbox.isolated:  # the kernel works in the host folder itself
+            shared.append(Path(workdir))
             if uid is not None:
-                _kill_user(uid)
-            shutil.rmtree(run_dir, ignore_errors=True)
+                for path in [Path(workdir), *Path(workdir).rglob("*")]:
+                    os.chown(path, uid, uid)
+        watchdog = Watchdog(client, limits, shared)
+        problem = ""
+        started = time.monotonic()
+
+        def make_km():
+            # With bubblewrap the kernel works in its private home, where the data files appear.
+            data = Path(workdir) if sandbox.isolated else None
+            return SandboxKernelManager(sandbox, run_dir, uid, limits.kernel(), env, data)
+
+        with tempfile.TemporaryFile("w+") as log:
+            watchdog.start()
+            try:
+                _run(client, nb, workdir, log, make_km)
+            except DeadKernelError:
+                problem = watchdog.reason or "ядро Python завершилось (sys.exit, os._exit или сбой)"
+            except Exception as e:  # an unresponsive kernel and the like: grade what ran
+                problem = watchdog.reason or f"выполнение прервано: {type(e).__name__}"
+            finally:
+                watchdog.stop.set()
+                if uid is not None:
+                    _kill_user(uid)
+                shutil.rmtree(run_dir, ignore_errors=True)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and index not in client.executed:
             cell.outputs = [

@@ -15,11 +15,14 @@ the kernel through :mod:`autograder.confine` (limits, and a separate user when r
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,7 @@ BWRAP = "bwrap"
 HOME = "/home/student"
 UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
 UID_SLOTS = 4000
+UID_LOCKS = Path("/tmp/autograder-uids")  # one lock file per user in use, shared by all runs
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 # What a Python program needs from /etc: the loader cache, names, locale, time zone, certificates.
 ETC_FILES = (
@@ -82,11 +86,32 @@ class Sandbox:
     def isolated(self) -> bool:
         return self.bwrap is not None
 
-    def uid_for(self, slot: int) -> int | None:
-        """The user a kernel runs as: a private one per slot when we are root."""
-        if os.getuid() != 0 or not self.separate_user:
-            return None
-        return UID_BASE + slot % UID_SLOTS
+    @property
+    def drops_privileges(self) -> bool:
+        """As root, each kernel runs as an unprivileged user of its own."""
+        return os.getuid() == 0 and self.separate_user
+
+    @contextmanager
+    def claim_user(self, slot: int) -> Iterator[int | None]:
+        """The user a kernel runs as, held for this kernel alone (None: the grader's own).
+
+        Several grading runs may share the machine: a user is claimed with a lock, so no two
+        kernels share one (process limits count per user; leftovers are killed by user).
+        """
+        if not self.drops_privileges:
+            yield None
+            return
+        UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        for i in range(UID_SLOTS):
+            uid = UID_BASE + (slot + i) % UID_SLOTS
+            with open(UID_LOCKS / str(uid), "w") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                yield uid
+                return
+        raise RuntimeError("no free sandbox user")
 
     def make_run_dir(self, uid: int | None) -> Path:
         """A private folder for the connection file and the kernel's sockets."""
@@ -104,8 +129,12 @@ class Sandbox:
         uid: int | None,
         lim: KernelLimits,
         env: dict[str, str],
+        data: Path | None = None,
     ) -> list[str]:
-        """The command that starts ``kernel`` confined (its environment is exactly ``env``)."""
+        """The command that starts ``kernel`` confined (its environment is exactly ``env``).
+
+        The files of ``data`` (the assignment's data files) appear read-only in its home.
+        """
         confine = [sys.executable, "-m", "autograder.confine"]
         if uid is not None:
             confine += ["--uid", str(uid), "--gid", str(uid)]
@@ -115,7 +144,7 @@ class Sandbox:
         if not self.bwrap:
             return confine
         setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
-        return [self.bwrap, *bwrap_args(run_dir, uid, lim), *setenv, "--", *confine]
+        return [self.bwrap, *bwrap_args(run_dir, uid, lim, data), *setenv, "--", *confine]
 
     def env(self, extra: dict[str, str], run_dir: Path | None = None) -> dict[str, str]:
         """The kernel's whole environment: nothing of the grader's (no paths, no secrets).
@@ -126,7 +155,9 @@ class Sandbox:
         return kernel_environment(home, extra)
 
 
-def bwrap_args(run_dir: Path, uid: int | None, lim: KernelLimits) -> list[str]:
+def bwrap_args(
+    run_dir: Path, uid: int | None, lim: KernelLimits, data: Path | None = None
+) -> list[str]:
     # As root, bubblewrap sets up the namespaces itself and confine drops to `uid`; otherwise
     # bubblewrap needs a user namespace, in which the kernel is nobody.
     if uid is None:
@@ -164,6 +195,8 @@ def bwrap_args(run_dir: Path, uid: int | None, lim: KernelLimits) -> list[str]:
     for path in bound:
         args += ["--ro-bind", path, path]
     args += ["--bind", str(run_dir), str(run_dir)]
+    for entry in sorted(data.iterdir()) if data else []:
+        args += ["--ro-bind", str(entry), f"{HOME}/{entry.name}"]
     # bubblewrap creates the folders above a bind 0700: let the kernel's user walk through them.
     shared = [*bound, str(run_dir)]
     for parent in sorted({str(a) for p in shared for a in Path(p).parents} - {"/", "/tmp"}):
@@ -233,7 +266,11 @@ def unconfined(why: str) -> Sandbox:
 
 
 def _probe(sandbox: Sandbox) -> str:
-    uid = sandbox.uid_for(0)
+    with sandbox.claim_user(0) as uid:
+        return _probe_as(sandbox, uid)
+
+
+def _probe_as(sandbox: Sandbox, uid: int | None) -> str:
     run_dir = sandbox.make_run_dir(uid)
     try:
         lim = KernelLimits(cpu_seconds=10)
@@ -263,12 +300,14 @@ class SandboxKernelManager(AsyncKernelManager):
         uid: int | None,
         limits: KernelLimits,
         env: dict[str, str],
+        data: Path | None = None,
         **kwargs,
     ):
         super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
         self.connection_file = str(run_dir / "kernel.json")
         self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
         self._env = sandbox.env(env, run_dir)
+        self._data = data
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The kernelspec is the student's to edit: the kernel is always this environment's.
@@ -278,7 +317,9 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._uid is not None and os.path.exists(self.connection_file):
             os.chown(self.connection_file, self._uid, self._uid)
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
-        return self._sandbox.command(kernel, self._run_dir, self._uid, self._limits, self._env)
+        return self._sandbox.command(
+            kernel, self._run_dir, self._uid, self._limits, self._env, self._data
+        )
 
     async def _async_start_kernel(self, **kw):
         kw["env"] = dict(self._env)  # the grader's environment never reaches the kernel

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -79,26 +80,31 @@ def sandbox() -> Sandbox:
     return found
 
 
-def probe(sandbox: Sandbox, slot: int = 0) -> dict:
-    uid = sandbox.uid_for(slot)
-    run_dir = sandbox.make_run_dir(uid)
-    try:
-        limits = KernelLimits(cpu_seconds=30)
-        cmd = sandbox.command(
-            [sys.executable, "-c", PROBE, str(ROOT)], run_dir, uid, limits, sandbox.env({})
-        )
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={})
-    finally:
-        subprocess.run(["rm", "-rf", str(run_dir)], check=False)
+def run_inside(sandbox: Sandbox, argv: list[str], data: Path | None = None):
+    """Run ``argv`` through the command a grading kernel is started with."""
+    with sandbox.claim_user(0) as uid:
+        run_dir = sandbox.make_run_dir(uid)
+        try:
+            limits = KernelLimits(cpu_seconds=30)
+            cmd = sandbox.command(argv, run_dir, uid, limits, sandbox.env({}), data)
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={})
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
     assert out.returncode == 0, out.stderr[-2000:]
+    return out
+
+
+def probe(sandbox: Sandbox) -> dict:
+    out = run_inside(sandbox, [sys.executable, "-c", PROBE, str(ROOT)])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_kernel_user_is_unprivileged(sandbox):
     seen = probe(sandbox)
     assert seen["uid"] != 0 and seen["euid"] != 0
-    if os.getuid() == 0:  # as root, each slot is its own user (process limits are per user)
-        assert seen["uid"] != probe(sandbox, slot=1)["uid"]
+    if os.getuid() == 0:  # as root, a private user per kernel, never shared by two at once
+        with sandbox.claim_user(0) as first, sandbox.claim_user(0) as second:
+            assert first != second and {first, second} <= set(range(61000, 65000))
     assert seen["shadow"] == "PermissionError" or seen["shadow"] == "FileNotFoundError"
 
 
@@ -140,6 +146,20 @@ def test_environment_is_the_kernels_own(sandbox):
     env = probe(sandbox)["env"]
     assert not [k for k in env if k.startswith("AUTOGRADER_REFERENCE")]
     assert set(env) <= set(sandbox.env({})) | {"PWD", "SHLVL", "_", "LC_CTYPE"}
+
+
+def test_assignment_data_files_are_in_the_home_read_only(sandbox, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "points.csv").write_text("1,2\n")
+    code = (
+        "print(open('points.csv').read().strip())\n"
+        "try:\n    open('points.csv', 'a').write('x')\nexcept OSError:\n"
+        "    print('refused')\n"
+    )
+    out = run_inside(sandbox, [sys.executable, "-c", code], data)
+    assert out.stdout.split() == ["1,2", "refused"]
+    assert (data / "points.csv").read_text() == "1,2\n"
 
 
 def test_missing_bubblewrap_is_reported(monkeypatch):
