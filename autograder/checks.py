@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,12 @@ __all__ = [
     "assert_dtype",
     "assert_equal",
     "assert_in_range",
+    "assert_no_warnings",
     "assert_shape",
+    "assert_true",
+    "assert_type",
     "assert_unchanged",
+    "call_catching_warnings",
     "expect",
 ]
 
@@ -91,19 +96,29 @@ def _emit(record: dict) -> None:
     publish_display_data({RECORD_MIME: record})
 
 
-def _fmt(value: Any) -> str:
-    """Short, readable text of a value for a message."""
+def _fmt(value: Any, digits: int = 6) -> str:
+    """Short, readable text of a value for a message (lists and arrays laid out alike)."""
     if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)):
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError):
             return repr(value)
         if arr.dtype.kind in "biuf":
-            text = np.array2string(arr, precision=6, threshold=20, edgeitems=3, separator=", ")
-            return text if isinstance(value, np.ndarray) else text.replace("\n", "")
+            return np.array2string(
+                arr, precision=digits, threshold=20, edgeitems=3, separator=", "
+            )
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
+        return f"{float(value):.{digits}g}"
     return repr(value)
+
+
+def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
+    """Two values as text, with enough digits that different values never print the same."""
+    for digits in (6, 10, 17):
+        ta, tb = _fmt(a, digits), _fmt(b, digits)
+        if ta != tb:
+            break
+    return ta, tb
 
 
 def _fail(name: str, lines: list[str], hint: str | None) -> None:
@@ -162,13 +177,15 @@ def assert_close(
     bad, err = _reference.mismatches(got, expected_arr, rtol, atol)
     if not np.any(bad):
         return None
-    lines = [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"]
+    want_text, got_text = _fmt_pair(expected_arr, got)
+    lines = [f"ожидалось: {want_text}", f"получено:  {got_text}"]
     if expected_arr.ndim:
         score = np.where(bad, np.nan_to_num(err, nan=np.inf), -1.0)
         worst = np.unravel_index(int(np.argmax(score)), got.shape)
+        want_el, got_el = _fmt_pair(expected_arr[worst], got[worst])
         lines.append(
             f"наибольшее расхождение в элементе {[int(i) for i in worst]}: ожидалось "
-            f"{_fmt(expected_arr[worst])}, получено {_fmt(got[worst])}"
+            f"{want_el}, получено {got_el}"
         )
     lines.append(f"допуск: rtol={rtol:g}, atol={atol:g}")
     _fail(name, lines, hint)
@@ -192,8 +209,56 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "результат"
                 isinstance(actual, number) and not isinstance(actual, bool) and actual == expected
             )
     if not same:
-        _fail(name, [f"ожидалось: {_fmt(expected)}", f"получено:  {_fmt(actual)}"], hint)
+        want_text, got_text = _fmt_pair(expected, actual)
+        _fail(name, [f"ожидалось: {want_text}", f"получено:  {got_text}"], hint)
     return None
+
+
+def assert_true(condition: Any, *, name: str, hint: str | None = None) -> None:
+    """Check that a condition holds; ``name`` says what must be true ("W1 обновлён на месте")."""
+    __tracebackhide__ = True
+    assert_equal(bool(condition), True, name=name, hint=hint)
+
+
+def _type_name(t: type) -> str:
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def _describe_type(value: Any) -> str:
+    text = _type_name(type(value))
+    if isinstance(value, np.ndarray):
+        text += f" формы {value.shape}"
+    return text
+
+
+def assert_type(actual: Any, expected: type | tuple, *, name: str = "результат", hint=None):
+    """Check the type of a value: ``assert_type(losses, list)``; a tuple allows any of its types.
+
+    The message names the type received (an ndarray also with its shape).
+    """
+    __tracebackhide__ = True
+    types = expected if isinstance(expected, tuple) else (expected,)
+    want = " или ".join(_type_name(t) for t in types)
+    got = want if isinstance(actual, types) else _describe_type(actual)
+    assert_equal(got, want, name=f"{name}: тип", hint=hint)
+
+
+def call_catching_warnings(func, *args, **kwargs) -> tuple[Any, list[str]]:
+    """Call ``func(*args, **kwargs)``; return its result and the texts of the warnings it issued.
+
+    For :func:`assert_no_warnings`: every warning is caught, even one shown before.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(all="warn"):
+            result = func(*args, **kwargs)
+    return result, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def assert_no_warnings(messages: list[str], *, name: str, hint: str | None = None) -> None:
+    """Check that a call issued no warning (``messages`` from :func:`call_catching_warnings`)."""
+    __tracebackhide__ = True
+    assert_equal(list(messages), [], name=f"{name}: без предупреждений", hint=hint)
 
 
 def assert_shape(actual: Any, expected_shape: tuple, *, name: str = "результат", hint=None):
@@ -280,12 +345,26 @@ def assert_unchanged(before: Any, after: Any, *, name: str = "входные д�
     if np.shape(before) != np.shape(after) or not np.array_equal(
         np.asarray(before), np.asarray(after), equal_nan=True
     ):
+        was, now = _fmt_pair(before, after)
+        lines = ["функция изменила свой аргумент", f"было:  {was}", f"стало: {now}"]
+        lines += _largest_change(before, after)
         _fail(
             name,
-            ["функция изменила свой аргумент", f"было:  {_fmt(before)}", f"стало: {_fmt(after)}"],
+            lines,
             hint or "не меняйте входные массивы на месте: работайте с копией или новым массивом",
         )
     return None
+
+
+def _largest_change(before: Any, after: Any) -> list[str]:
+    old, new = _reference.as_float_array(before), _reference.as_float_array(after)
+    if old is None or new is None or old.shape != new.shape or old.size == 0:
+        return []
+    with np.errstate(invalid="ignore"):
+        diff = np.nan_to_num(np.abs(new - old), nan=np.inf)
+    at = np.unravel_index(int(np.argmax(diff)), old.shape)
+    where = f" в элементе {[int(i) for i in at]}" if old.ndim else ""
+    return [f"наибольшее изменение {float(diff[at]):.2g}{where}"]
 
 
 def _shape_of(value: Any) -> Any:

@@ -270,6 +270,15 @@ def _compare_numeric(ref: np.ndarray, value: Any, rtol: float, atol: float, at: 
     bad, err = mismatches(got, ref, rtol, atol)
     if not np.any(bad):
         return None
+    if want_bool:
+        where = ""
+        if ref.ndim:
+            first = np.unravel_index(int(np.argmax(bad)), ref.shape)
+            where = f" в элементе {[int(i) for i in first]}"
+        return (
+            f"логическое значение{where} не совпадает с эталоном; не совпадает элементов: "
+            f"{int(np.sum(bad))} из {ref.size}{at}"
+        )
     special = bad & (~np.isfinite(ref) | ~np.isfinite(got))
     if np.any(special):
         return f"{int(np.sum(special))} элемент(ов) nan/inf не совпадают с эталоном{at}"
@@ -280,3 +289,97 @@ def _compare_numeric(ref: np.ndarray, value: Any, rtol: float, atol: float, at: 
         f"(rtol={rtol:g}, atol={atol:g}); не совпадает элементов: {int(np.sum(bad))} "
         f"из {ref.size}{at}"
     )
+
+
+# --- comparing two references (check-release on another machine) ---------------------------------
+
+# Two builds agree when every float differs by at most this share of the grading tolerance of its
+# key (and at least by a few units in the last place): floats differ in the last bits between CPUs
+# and BLAS builds, and an accumulated difference stays far below anything a grade could notice.
+SYNC_SHARE = 1e-3
+SYNC_RTOL = 1e-12
+
+
+def differences(committed: str, built: str) -> list[str]:
+    """Where two reference texts differ beyond floating-point noise; empty when they agree.
+
+    Structure, keys, strings, integers, booleans, dtypes and shapes must be identical; floats must
+    agree within ``SYNC_SHARE`` of the key's tolerance (``SYNC_RTOL`` relative at least).
+    """
+    try:
+        old, new = json.loads(committed), json.loads(built)
+    except json.JSONDecodeError as e:
+        return [f"not JSON: {e}"]
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return ["not a reference"]
+    out: list[str] = []
+    if set(old) != set(new):
+        out.append(f"sections {sorted(old)} != {sorted(new)}")
+    tolerances = new.get("tolerances", {})
+    for section in sorted(set(old) & set(new)):
+        a, b = old[section], new[section]
+        if section == "values" and isinstance(a, dict) and isinstance(b, dict):
+            if set(a) != set(b):
+                out.append(f"values: keys differ: {sorted(set(a) ^ set(b))}")
+            for key in sorted(set(a) & set(b)):
+                rtol, atol = tolerances.get(key, (0.0, 0.0))
+                _walk(a[key], b[key], (float(rtol), float(atol)), f"values[{key!r}]", out)
+        elif section == "checks" and isinstance(a, dict) and isinstance(b, dict):
+            if set(a) != set(b):
+                out.append(f"checks: cells differ: {sorted(set(a) ^ set(b))}")
+            for cell in sorted(set(a) & set(b)):
+                _checks(a[cell], b[cell], f"checks[{cell!r}]", out)
+        else:
+            _walk(a, b, (0.0, 0.0), section, out)
+    return out
+
+
+def _checks(a: Any, b: Any, where: str, out: list[str]) -> None:
+    if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+        out.append(f"{where}: a different list of checks")
+        return
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if not (isinstance(x, dict) and isinstance(y, dict)) or set(x) != set(y):
+            out.append(f"{where}[{i}]: a different check")
+            continue
+        opts = y.get("options", {}) if isinstance(y.get("options"), dict) else {}
+        tol = (float(opts.get("rtol", 0.0) or 0.0), float(opts.get("atol", 0.0) or 0.0))
+        for k in sorted(x):
+            _walk(x[k], y[k], tol, f"{where}[{i}][{k!r}]", out)
+
+
+def _walk(a: Any, b: Any, tol: tuple[float, float], where: str, out: list[str]) -> None:
+    if isinstance(a, bool) or isinstance(b, bool) or not _is_number(a) or not _is_number(b):
+        if type(a) is not type(b):
+            out.append(f"{where}: {type(a).__name__} != {type(b).__name__}")
+        elif isinstance(a, dict):
+            if set(a) != set(b):
+                out.append(f"{where}: keys {sorted(a)} != {sorted(b)}")
+            for k in sorted(set(a) & set(b)):
+                _walk(a[k], b[k], tol, f"{where}[{k!r}]", out)
+        elif isinstance(a, list):
+            if len(a) != len(b):
+                out.append(f"{where}: length {len(a)} != {len(b)}")
+            else:
+                for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                    _walk(x, y, tol, f"{where}[{i}]", out)
+        elif a != b:
+            out.append(f"{where}: {a!r} != {b!r}")
+        return
+    if isinstance(a, int) and isinstance(b, int):
+        if a != b:
+            out.append(f"{where}: {a} != {b}")
+        return
+    x, y = float(a), float(b)
+    rtol, atol = tol
+    allowed = max(
+        SYNC_SHARE * (atol + rtol * abs(x)),
+        SYNC_RTOL * max(abs(x), abs(y)),
+        8 * math.ulp(max(abs(x), abs(y))),
+    )
+    if not abs(x - y) <= allowed:
+        out.append(f"{where}: {x!r} != {y!r}")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)

@@ -26,7 +26,7 @@ from .course import Course
 from .errors import CourseError
 from .execute import CellFailed, displays_value, kernel_session, stderr_text
 from .generate import generate_release
-from .reference import REFERENCE_FILENAME, dump
+from .reference import REFERENCE_FILENAME, differences, dump
 from .validate import validate_source
 
 
@@ -51,13 +51,17 @@ def build(course: Course, assignments: list[str] | None = None) -> list[str]:
 
 
 def check_release(course: Course, assignments: list[str] | None = None) -> list[str]:
-    """Rebuild in a temporary folder; return the paths that differ from what is committed."""
+    """Rebuild in a temporary folder; return the paths that differ from what is committed.
+
+    References are compared numerically (:func:`autograder.reference.differences`): floats that
+    differ only by another CPU's rounding are in sync; any real change of a value is not.
+    """
     stale: list[str] = []
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
         for name in _requested(course, assignments):
             b = _build_one(course, name, Path(tmp) / name)
             ref = course.reference_file(name)
-            if not ref.is_file() or ref.read_text(encoding="utf-8") != b.reference_text:
+            if not ref.is_file() or differences(ref.read_text(encoding="utf-8"), b.reference_text):
                 stale.append(_rel(course, ref))
             stale += [_rel(course, p) for p in _diff_tree(b.release, course.release_folder(name))]
     return stale
@@ -161,7 +165,10 @@ def _check_test_cell(cell, gid: str, label: str) -> None:
 def _install(course: Course, b: Built) -> None:
     """Put one build in place: each file is replaced whole (write to a temp name, rename)."""
     _replace_text(course.source_notebook(b.assignment), b.solution_text)
-    _replace_text(course.reference_file(b.assignment), b.reference_text)
+    ref = course.reference_file(b.assignment)
+    # Last-bit float noise of another CPU is no change: the committed reference stays as it is.
+    if not ref.is_file() or differences(ref.read_text(encoding="utf-8"), b.reference_text):
+        _replace_text(ref, b.reference_text)
     target = course.release_folder(b.assignment)
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(f".{b.assignment}.new")

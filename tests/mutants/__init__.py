@@ -2,8 +2,18 @@
 
 One file per assignment, ``tests/mutants/<assignment>.py``, defining ``MUTANTS``: a list of
 :class:`Mutant`. A mutant's ``source`` replaces the exercise's solution cell. ``caught_by`` says
-which tests must reject it: ``"visible"`` (the visible tests fail) or ``"hidden"`` (the visible
-tests pass and only the hidden ones fail — the case hidden tests exist for).
+which tests must reject it:
+
+- ``"visible"``: the mutant breaks a requirement the statement states (a formula, a promised input
+  type or shape, stability at the stated extremes, no warnings, in place, per key, once per call,
+  inputs unchanged, ...): the visible tests must fail, so the student sees it before submitting;
+- ``"hidden"``: the over-fitting kind only — an answer hard-coded for the visible inputs or
+  special-cased to the visible shapes: it passes the visible tests and the hidden ones (other
+  data, shapes, seeds, sizes) fail.
+
+``OVERFIT_IMPOSSIBLE`` (optional): ``{exercise: why}`` for exercises whose visible checks already
+cover every input the statement allows (e.g. a constructor without arguments), so no answer can
+over-fit them and no ``"hidden"`` mutant exists.
 """
 
 from __future__ import annotations
@@ -29,8 +39,14 @@ class Mutant:
         object.__setattr__(self, "source", dedent(self.source).strip() + "\n")
 
 
-def catalogue(assignment: str) -> list[Mutant]:
+def _module(assignment: str) -> dict:
     path = HERE / f"{assignment}.py"
-    if not path.is_file():
-        return []
-    return list(runpy.run_path(str(path))["MUTANTS"])
+    return runpy.run_path(str(path)) if path.is_file() else {}
+
+
+def catalogue(assignment: str) -> list[Mutant]:
+    return list(_module(assignment).get("MUTANTS", []))
+
+
+def overfit_impossible(assignment: str) -> dict[str, str]:
+    return dict(_module(assignment).get("OVERFIT_IMPOSSIBLE", {}))
