@@ -104,9 +104,7 @@ def _fmt(value: Any, digits: int = 6) -> str:
         except (ValueError, TypeError):
             return repr(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(
-                arr, precision=digits, threshold=20, edgeitems=3, separator=", "
-            )
+            return np.array2string(arr, precision=digits, threshold=20, edgeitems=3, separator=", ")
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.{digits}g}"
     return repr(value)

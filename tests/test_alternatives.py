@@ -1,4 +1,6 @@
-"""Correct work always earns full marks: the catalogue of correct alternatives (tests/alternatives/).
+"""Correct work always earns full marks: the catalogue of correct alternatives.
+
+``tests/alternatives/<assignment>.py`` holds them.
 
 Two levels, the second the one that counts:
 
@@ -42,7 +44,7 @@ def test_catalogue_has_two_alternatives_per_exercise(assignment, exercise):
 
 
 @pytest.mark.parametrize("assignment, alternative", ALTERNATIVE_CASES)
-def test_alternative_passes_visible_and_hidden_tests(sessions, assignment, alternative: Alternative):  # noqa: F811
+def test_alternative_passes_visible_and_hidden_tests(sessions, assignment, alternative):  # noqa: F811
     all_exercises = exercises(assignment)
     assert alternative.exercise in all_exercises, f"no exercise {alternative.exercise!r}"
     ex = all_exercises[alternative.exercise]
