@@ -244,11 +244,12 @@ def assert_type(actual: Any, expected: type | tuple, *, name: str = "резул�
 def call_catching_warnings(func, *args, **kwargs) -> tuple[Any, list[str]]:
     """Call ``func(*args, **kwargs)``; return its result and the texts of the warnings it issued.
 
-    For :func:`assert_no_warnings`: every warning is caught, even one shown before.
+    For :func:`assert_no_warnings`: every warning is caught, even one shown before, and numpy's
+    default floating-point warnings (overflow, division by zero, invalid; not underflow) are on.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with np.errstate(all="warn"):
+        with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
             result = func(*args, **kwargs)
     return result, [f"{w.category.__name__}: {w.message}" for w in caught]
 

@@ -13,8 +13,12 @@ from autograder.checks import (
     assert_dtype,
     assert_equal,
     assert_in_range,
+    assert_no_warnings,
     assert_shape,
+    assert_true,
+    assert_type,
     assert_unchanged,
+    call_catching_warnings,
     expect,
 )
 
@@ -131,6 +135,63 @@ def test_assert_unchanged():
     assert assert_unchanged(before, before.copy()) is None
     msg = failure(assert_unchanged, before, before * 2, name="X")
     assert "X" in msg and "изменила" in msg and "Подсказка" in msg
+    assert "наибольшее изменение 2 в элементе [1]" in msg
+
+
+def test_a_change_below_six_digits_is_shown_with_enough_digits():
+    # +eps, -2eps, +eps leaves 2e-16 behind: "было" and "стало" must not print the same.
+    before = np.array([1.0, -2.0, 0.5])
+    after = before.copy()
+    after[0] = np.nextafter(1.0, 2.0)
+    msg = failure(assert_unchanged, before, after)
+    was = next(ln for ln in msg.splitlines() if "было:" in ln).split("было:")[1].strip()
+    now = next(ln for ln in msg.splitlines() if "стало:" in ln).split("стало:")[1].strip()
+    assert was != now
+    assert "наибольшее изменение 2.2e-16 в элементе [0]" in msg
+    close = failure(assert_close, 0.1 + 1e-9, 0.1, rtol=0, atol=0)
+    assert "0.100000001" in close and "ожидалось: 0.1\n" in close + "\n"
+
+
+def test_lists_and_arrays_are_laid_out_alike_in_messages():
+    msg = failure(assert_close, np.array([[1.0, 2.0], [3.0, 4.0]]), [[1.0, 2.0], [3.0, 5.0]])
+    want = msg.split("ожидалось:")[1].split("получено:")[0]
+    got = msg.split("получено:")[1].split("наибольшее")[0]
+    assert want.count("\n") == got.count("\n")
+
+
+def test_assert_true():
+    assert assert_true(True, name="условие") is None
+    assert assert_true(np.bool_(True), name="условие") is None
+    msg = failure(assert_true, False, name="W1 обновлён на месте", hint="params[k] -= ...")
+    assert "W1 обновлён на месте" in msg and "params[k] -= ..." in msg
+
+
+def test_assert_type_names_the_type_received():
+    assert assert_type([1.0], list) is None
+    assert assert_type(np.float64(1.0), float) is None  # numpy's float64 is a float
+    assert assert_type(3, (int, float)) is None
+    msg = failure(assert_type, np.zeros(3), list, name="losses", hint="losses.append(...)")
+    assert "losses: тип" in msg and "'list'" in msg and "numpy.ndarray формы (3,)" in msg
+    assert "'int или float'" in failure(assert_type, "3", (int, float))
+
+
+def test_warnings_are_caught_and_checked():
+    def noisy(x):
+        return 1.0 / (1.0 + np.exp(-x))
+
+    value, warned = call_catching_warnings(noisy, np.array([-1000.0, 1000.0]))
+    assert np.array_equal(value, [0.0, 1.0])
+    assert warned and "overflow" in warned[0]
+    msg = failure(assert_no_warnings, warned, name="sigmoid(±1000)", hint="exp(-|x|)")
+    assert "sigmoid(±1000): без предупреждений" in msg and "overflow" in msg
+    # The student's own np.seterr cannot hide a warning from the check.
+    old = np.seterr(all="ignore")
+    try:
+        assert call_catching_warnings(noisy, np.array([-1000.0]))[1]
+    finally:
+        np.seterr(**old)
+    quiet, none = call_catching_warnings(lambda: np.exp(-np.abs(np.array([1000.0]))))
+    assert none == [] and assert_no_warnings(none, name="тихо") is None
 
 
 # --- reference values ---------------------------------------------------------------------------

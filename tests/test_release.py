@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
-from autograder import notebooks
+from autograder import notebooks, reference
 from autograder.course import Course
 from autograder.release import check_release
 from tests.conftest import COURSE, ROOT, assignments
@@ -171,3 +172,74 @@ def test_check_release_names_the_stale_notebook(scratch_course):
     result = autograder("check-release", cwd=course.root)
     assert result.returncode == 1
     assert f"notebooks/{name}/{name}.ipynb: out of sync" in result.stderr
+
+
+# --- references on another CPU --------------------------------------------------------------------
+
+
+def _floats_moved(data, ulps: int, counter: list[int]):
+    """Every float of a reference moved by ``ulps`` units in the last place (alternating sign)."""
+    if isinstance(data, float):
+        counter[0] += 1
+        direction = np.inf if counter[0] % 2 else -np.inf
+        for _ in range(ulps):
+            data = float(np.nextafter(data, direction))
+        return data
+    if isinstance(data, list):
+        return [_floats_moved(x, ulps, counter) for x in data]
+    if isinstance(data, dict):
+        return {k: _floats_moved(v, ulps, counter) for k, v in data.items()}
+    return data
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_last_bit_float_noise_keeps_a_reference_in_sync(assignment):
+    committed = COURSE.reference_file(assignment).read_text(encoding="utf-8")
+    counter = [0]
+    moved = json.dumps(_floats_moved(json.loads(committed), 3, counter), indent=1)
+    assert counter[0] > 0
+    assert moved != committed
+    assert reference.differences(committed, moved) == []
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_a_real_change_of_a_reference_value_is_out_of_sync(assignment):
+    committed = COURSE.reference_file(assignment).read_text(encoding="utf-8")
+    doc = json.loads(committed)
+    changed = 0
+    for key, value in doc["values"].items():
+        arr = reference.decode(value)
+        if not isinstance(arr, (float, np.floating, np.ndarray)) or np.asarray(arr).dtype != float:
+            continue
+        arr = np.array(arr, dtype=float)
+        i = int(np.argmax(np.isfinite(arr.ravel())))
+        if not np.isfinite(arr.ravel()[i]):
+            continue
+        rtol, atol = doc["tolerances"][key]
+        # A tenth of the grading tolerance (for an exact key, 1e-9): graded alike, but real.
+        x = abs(arr.ravel()[i])
+        arr.ravel()[i] += max(0.1 * (atol + rtol * x), 1e-9 * max(x, 1.0))
+        edited = json.loads(committed)
+        edited["values"][key] = reference.encode(arr if arr.ndim else np.float64(arr))
+        diff = reference.differences(committed, json.dumps(edited))
+        assert diff and key in diff[0], key
+        changed += 1
+    assert changed > 0
+
+
+def test_structural_changes_of_a_reference_are_out_of_sync():
+    base = {
+        "assignment": "x",
+        "values": {"a/b": 1.5, "a/n": 3, "a/s": "Neuron", "a/t": True},
+        "tolerances": {"a/b": [1e-6, 1e-9], "a/n": [1e-6, 1e-9], "a/s": [0, 0], "a/t": [0, 0]},
+    }
+    text = json.dumps(base)
+    assert reference.differences(text, text) == []
+    for key, new in [("a/n", 4), ("a/s", "neuron"), ("a/t", False), ("a/b", [1.5])]:
+        edited = json.loads(text)
+        edited["values"][key] = new
+        assert reference.differences(text, json.dumps(edited)), key
+    fewer = json.loads(text)
+    del fewer["values"]["a/b"]
+    assert reference.differences(text, json.dumps(fewer))
+    assert reference.differences(text, "not json")
