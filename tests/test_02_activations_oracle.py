@@ -6,14 +6,16 @@ cells is executed into a namespace. Every number the notebook's text states is c
 
 from __future__ import annotations
 
+import json
 import warnings
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 from scipy.special import expit
 from scipy.special import softmax as sp_softmax
 
-from autograder import notebooks
+from autograder import notebooks, reference
 from tests.conftest import COURSE
 from tests.solution_code import solution_namespace
 
@@ -243,3 +245,153 @@ def test_stated_linear_collapse_and_xor(ns):
     W1, b1, w2 = np.ones((2, 2)), np.array([0.0, -1.0]), np.array([1.0, -2.0])
     np.testing.assert_array_equal(ns["relu"](X @ W1 + b1) @ w2, [0, 1, 1, 0])
     np.testing.assert_array_equal((X @ W1 + b1) @ w2, -X[:, 0] - X[:, 1] + 2)
+
+
+# --- hidden-test references against exact values (decimal arithmetic, 60 digits) -----------------
+
+ONE = Decimal(1)
+DIGITS = 60
+
+
+def _dexp(v: float) -> Decimal:
+    return Decimal(float(v)).exp()
+
+
+def _exact(f, x) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        return np.array([float(f(v)) for v in x.ravel()]).reshape(x.shape)
+
+
+def _sigmoid_exact(v):
+    return ONE / (ONE + _dexp(-v))
+
+
+def _sigmoid_grad_exact(v):
+    e = _dexp(-abs(v))
+    return e / (ONE + e) ** 2
+
+
+def _tanh_exact(v):
+    e = _dexp(-2 * abs(v))
+    return (ONE - e) / (ONE + e) * (1 if v >= 0 else -1)
+
+
+def _tanh_grad_exact(v):
+    e = _dexp(-2 * abs(v))
+    return 4 * e / (ONE + e) ** 2
+
+
+def _softmax_exact(z, axis=-1) -> np.ndarray:
+    z = np.moveaxis(np.asarray(z, dtype=float), axis, -1)
+    out = np.empty_like(z)
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        for idx in np.ndindex(z.shape[:-1]):
+            e = [_dexp(v) for v in z[idx]]
+            total = sum(e)
+            out[idx] = [float(v / total) for v in e]
+    return np.moveaxis(out, -1, axis)
+
+
+def _hidden_inputs() -> dict[str, np.ndarray]:
+    """The inputs of the hidden tests, drawn as the hidden cells draw them."""
+    out = {}
+    rng = np.random.default_rng(202)
+    out["sigmoid/matrix"] = rng.normal(scale=4.0, size=(3, 4))
+    out["sigmoid/3d"] = rng.normal(scale=3.0, size=(2, 3, 2))
+    rng = np.random.default_rng(303)
+    out["sigmoid_grad/matrix"] = rng.uniform(-6.0, 6.0, size=(4, 3))
+    out["sigmoid_grad/3d"] = rng.normal(scale=3.0, size=(2, 2, 3))
+    rng = np.random.default_rng(404)
+    out["tanh/matrix"] = rng.normal(scale=2.0, size=(5, 2))
+    out["tanh/3d"] = rng.normal(scale=2.0, size=(2, 2, 3))
+    rng = np.random.default_rng(505)
+    out["tanh_grad/matrix"] = rng.uniform(-3.0, 3.0, size=(3, 4))
+    out["tanh_grad/3d"] = rng.normal(scale=2.0, size=(3, 1, 2))
+    return out
+
+
+TAILS = {
+    "sigmoid/extreme": (_sigmoid_exact, [-1000.0, -710.0, -40.0, 40.0, 710.0, 1000.0]),
+    "sigmoid/extreme-3d": (_sigmoid_exact, np.full((2, 2, 2), -800.0)),
+    "sigmoid/extreme-list": (_sigmoid_exact, [-900, 900]),
+    "sigmoid/int-list": (_sigmoid_exact, [-3, 1, 4]),
+    "sigmoid/scalar": (_sigmoid_exact, -1.5),
+    "sigmoid_grad/extreme": (_sigmoid_grad_exact, [-1000.0, -720.0, -40.0, 40.0, 720.0, 1000.0]),
+    "sigmoid_grad/list": (_sigmoid_grad_exact, [-4, 0.5, 7]),
+    "tanh/extreme": (_tanh_exact, [[-1000.0, -711.0], [711.0, 1000.0]]),
+    "tanh/extreme-3d": (_tanh_exact, np.full((2, 1, 2), 900.0)),
+    "tanh/list": (_tanh_exact, [-3, 0, 1.5]),
+    "tanh_grad/extreme": (_tanh_grad_exact, [-1000.0, -720.0, -20.0, 20.0, 720.0, 1000.0]),
+    "tanh_grad/list": (_tanh_grad_exact, [-2, 0.25, 4]),
+}
+EXACT_BY_PREFIX = {
+    "sigmoid/": _sigmoid_exact,
+    "sigmoid_grad/": _sigmoid_grad_exact,
+    "tanh/": _tanh_exact,
+    "tanh_grad/": _tanh_grad_exact,
+}
+SOFTMAX_CASES = {
+    "softmax/large-logits": ([1000.0, 1001.0], -1),
+    "softmax/negative-logits": ([-1000.0, -1001.0, -1002.0], -1),
+    "softmax/mixed-scales": ([[0.0, 1.0], [1000.0, 1001.0], [-1000.0, 0.0]], -1),
+    "softmax/mixed-scales-axis-0": ([[0.0, 1000.0, -1000.0], [1.0, 1001.0, 0.0]], 0),
+    "softmax/list": ([0.5, -1.0, 2.0, 0.0], -1),
+}
+
+
+def _exact_references() -> dict[str, np.ndarray]:
+    exact = {key: _exact(f, x) for key, (f, x) in TAILS.items()}
+    for key, x in _hidden_inputs().items():
+        f = next(f for prefix, f in EXACT_BY_PREFIX.items() if key.startswith(prefix))
+        exact[key] = _exact(f, x)
+    for key, (z, axis) in SOFTMAX_CASES.items():
+        exact[key] = _softmax_exact(z, axis)
+    rng = np.random.default_rng(1001)
+    Z, Z3 = rng.normal(scale=2.0, size=(4, 5)), rng.normal(size=(2, 3, 4))
+    exact["softmax/batch"] = _softmax_exact(Z)
+    exact["softmax/axis-0"] = _softmax_exact(Z, axis=0)
+    exact["softmax/3d-axis-1"] = _softmax_exact(Z3, axis=1)
+    exact["softmax/3d-default"] = _softmax_exact(Z3)
+    return exact
+
+
+def test_hidden_references_are_exact_to_a_tenth_of_the_tolerance():
+    """A better answer never loses points: the solution's recorded values lie within a tenth of
+    each key's tolerance of the exact value, so any answer within 0.9 of the tolerance passes."""
+    doc = json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+    values = reference.load(COURSE.reference_file(ASSIGNMENT))
+    for key, exact in _exact_references().items():
+        rtol, atol = doc["tolerances"][key]
+        got = np.asarray(values[key], dtype=float)
+        assert got.shape == exact.shape, key
+        err = np.abs(got - exact)
+        assert np.all(err <= 0.1 * (atol + rtol * np.abs(exact))), (key, float(err.max()))
+
+
+def test_hidden_tolerances_accept_other_sound_formulas():
+    """Stable float64 formulas other than the solution's (half-tanh, 1 - sigma(-x), clipping the
+    argument, float32 rounding of a float64 result) pass every hidden key's tolerance."""
+    doc = json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+    values = reference.load(COURSE.reference_file(ASSIGNMENT))
+    sigmoids = {
+        "half-tanh": lambda x: 0.5 * (1.0 + np.tanh(np.asarray(x, dtype=float) / 2.0)),
+        "one-minus": lambda x: np.where(
+            np.asarray(x) >= 0,
+            1.0 / (1.0 + np.exp(-np.abs(x))),
+            1.0 - 1.0 / (1.0 + np.exp(-np.abs(x))),
+        ),
+        "clip-500": lambda x: 1.0 / (1.0 + np.exp(-np.clip(np.asarray(x, dtype=float), -500, 500))),
+        "float32": lambda x: expit(np.asarray(x, dtype=float)).astype(np.float32),
+    }
+    cases = dict(TAILS)
+    cases.update({k: (None, x) for k, x in _hidden_inputs().items()})
+    for name, f in sigmoids.items():
+        for key, (_, x) in cases.items():
+            if not key.startswith("sigmoid/"):
+                continue
+            rtol, atol = doc["tolerances"][key]
+            problem = reference.compare(values[key], f(x), rtol, atol)
+            assert problem is None, (name, key, problem)

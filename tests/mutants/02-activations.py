@@ -1,6 +1,33 @@
-"""Wrong answers to 02-activations."""
+"""Wrong answers to 02-activations.
+
+Every mutant that breaks a requirement the statement states is caught by the visible checks
+(``caught_by="visible"``); the ``"hidden"`` ones are the over-fitting kind only: code written for
+the inputs the visible checks use (numbers, 1-D lists and matrices, ``axis=0`` of a matrix) that
+breaks on other shapes.
+"""
+
+from textwrap import dedent, indent
 
 from tests.mutants import Mutant
+
+
+def _loops(name: str, signature: str, scalar_body: str) -> str:
+    """An element-wise function written with Python loops for 0-, 1- and 2-D inputs only."""
+    body = indent(dedent(scalar_body).strip(), " " * 8)
+    return (
+        f"def {name}({signature}):\n"
+        "    import math\n\n"
+        "    def one(v):\n"
+        "        v = float(v)\n"
+        f"{body}\n\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    if x.ndim == 0:\n"
+        "        return np.float64(one(x))\n"
+        "    if x.ndim == 1:\n"
+        "        return np.array([one(v) for v in x])\n"
+        "    return np.array([[one(v) for v in row] for row in x])\n"
+    )
+
 
 MUTANTS = [
     # --- sigmoid
@@ -16,8 +43,8 @@ MUTANTS = [
     ),
     Mutant(
         "sigmoid",
-        "naive formula overflows at -1000",
-        "hidden",
+        "naive formula overflows at -1000 (correct values, a RuntimeWarning)",
+        "visible",
         """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
@@ -27,7 +54,7 @@ MUTANTS = [
     Mutant(
         "sigmoid",
         "np.where over two unstable branches",
-        "hidden",
+        "visible",
         """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
@@ -37,13 +64,54 @@ MUTANTS = [
     Mutant(
         "sigmoid",
         "clips the input in place",
-        "hidden",
+        "visible",
         """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
             np.clip(x, -500.0, 500.0, out=x)
             return 1.0 / (1.0 + np.exp(-x))
     """,
+    ),
+    Mutant(
+        "sigmoid",
+        "output array like the input: integers for a list of integers",
+        "visible",
+        """
+        def sigmoid(x):
+            x = np.asarray(x)
+            out = np.empty_like(x)
+            pos = x >= 0
+            out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+            e = np.exp(x[~pos])
+            out[~pos] = e / (1.0 + e)
+            return out
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "a 1-element array for a number",
+        "visible",
+        """
+        def sigmoid(x):
+            x = np.atleast_1d(np.asarray(x, dtype=float))
+            e = np.exp(-np.abs(x))
+            return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "sigmoid",
+            "x",
+            """
+                if v >= 0:
+                    return 1.0 / (1.0 + math.exp(-v))
+                e = math.exp(v)
+                return e / (1.0 + e)
+            """,
+        ),
     ),
     # --- sigmoid_grad
     Mutant(
@@ -68,13 +136,26 @@ MUTANTS = [
     Mutant(
         "sigmoid_grad",
         "e^-x / (1 + e^-x)^2 overflows to nan",
-        "hidden",
+        "visible",
         """
         def sigmoid_grad(x):
             x = np.asarray(x, dtype=float)
             e = np.exp(-x)
             return e / (1.0 + e) ** 2
     """,
+    ),
+    Mutant(
+        "sigmoid_grad",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "sigmoid_grad",
+            "x",
+            """
+                e = math.exp(-abs(v))
+                return e / (1.0 + e) ** 2
+            """,
+        ),
     ),
     # --- tanh
     Mutant(
@@ -89,12 +170,35 @@ MUTANTS = [
     Mutant(
         "tanh",
         "definition through exponentials: nan for large |x|",
-        "hidden",
+        "visible",
         """
         def tanh(x):
             x = np.asarray(x, dtype=float)
             return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
     """,
+    ),
+    Mutant(
+        "tanh",
+        "np.tanh into the caller's array",
+        "visible",
+        """
+        def tanh(x):
+            x = np.asarray(x, dtype=float)
+            np.tanh(x, out=x)
+            return x
+    """,
+    ),
+    Mutant(
+        "tanh",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "tanh",
+            "x",
+            """
+                return math.tanh(v)
+            """,
+        ),
     ),
     # --- tanh_grad
     Mutant(
@@ -118,13 +222,25 @@ MUTANTS = [
     ),
     Mutant(
         "tanh_grad",
-        "1 / cosh(x)**2 overflows for large |x|",
-        "hidden",
+        "1 / cosh(x)**2 overflows for large |x| (correct values, a RuntimeWarning)",
+        "visible",
         """
         def tanh_grad(x):
             x = np.asarray(x, dtype=float)
             return 1.0 / np.cosh(x) ** 2
     """,
+    ),
+    Mutant(
+        "tanh_grad",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "tanh_grad",
+            "x",
+            """
+                return 1.0 - math.tanh(v) ** 2
+            """,
+        ),
     ),
     # --- relu
     Mutant(
@@ -139,7 +255,7 @@ MUTANTS = [
     Mutant(
         "relu",
         "zeroes negatives in the caller's array",
-        "hidden",
+        "visible",
         """
         def relu(x):
             x = np.asarray(x, dtype=float)
@@ -156,6 +272,27 @@ MUTANTS = [
             return max(0.0, x)
     """,
     ),
+    Mutant(
+        "relu",
+        "integers for a list of integers",
+        "visible",
+        """
+        def relu(x):
+            return np.maximum(np.asarray(x), 0)
+    """,
+    ),
+    Mutant(
+        "relu",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "relu",
+            "x",
+            """
+                return max(v, 0.0)
+            """,
+        ),
+    ),
     # --- relu_grad
     Mutant(
         "relu_grad",
@@ -169,12 +306,33 @@ MUTANTS = [
     Mutant(
         "relu_grad",
         "derivative 1 at zero (x >= 0)",
-        "hidden",
+        "visible",
         """
         def relu_grad(x):
             x = np.asarray(x, dtype=float)
             return (x >= 0).astype(float)
     """,
+    ),
+    Mutant(
+        "relu_grad",
+        "boolean array (x > 0)",
+        "visible",
+        """
+        def relu_grad(x):
+            return np.asarray(x, dtype=float) > 0
+    """,
+    ),
+    Mutant(
+        "relu_grad",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "relu_grad",
+            "x",
+            """
+                return 1.0 if v > 0 else 0.0
+            """,
+        ),
     ),
     # --- leaky_relu
     Mutant(
@@ -189,13 +347,35 @@ MUTANTS = [
     Mutant(
         "leaky_relu",
         "scales the caller's array in place",
-        "hidden",
+        "visible",
         """
         def leaky_relu(x, alpha=0.01):
             x = np.asarray(x, dtype=float)
             x[x < 0] *= alpha
             return x
     """,
+    ),
+    Mutant(
+        "leaky_relu",
+        "alpha argument ignored (0.01 hard-coded)",
+        "visible",
+        """
+        def leaky_relu(x, alpha=0.01):
+            x = np.asarray(x, dtype=float)
+            return np.where(x > 0, x, 0.01 * x)
+    """,
+    ),
+    Mutant(
+        "leaky_relu",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "leaky_relu",
+            "x, alpha=0.01",
+            """
+                return v if v > 0 else alpha * v
+            """,
+        ),
     ),
     # --- leaky_relu_grad
     Mutant(
@@ -211,7 +391,7 @@ MUTANTS = [
     Mutant(
         "leaky_relu_grad",
         "alpha argument ignored (0.01 hard-coded)",
-        "hidden",
+        "visible",
         """
         def leaky_relu_grad(x, alpha=0.01):
             x = np.asarray(x, dtype=float)
@@ -221,12 +401,24 @@ MUTANTS = [
     Mutant(
         "leaky_relu_grad",
         "derivative 1 at zero (x >= 0)",
-        "hidden",
+        "visible",
         """
         def leaky_relu_grad(x, alpha=0.01):
             x = np.asarray(x, dtype=float)
             return np.where(x >= 0, 1.0, alpha)
     """,
+    ),
+    Mutant(
+        "leaky_relu_grad",
+        "loops for numbers, 1-D and 2-D inputs only",
+        "hidden",
+        _loops(
+            "leaky_relu_grad",
+            "x, alpha=0.01",
+            """
+                return 1.0 if v > 0 else float(alpha)
+            """,
+        ),
     ),
     # --- softmax
     Mutant(
@@ -253,7 +445,7 @@ MUTANTS = [
     Mutant(
         "softmax",
         "no max-subtraction: overflow for large logits",
-        "hidden",
+        "visible",
         """
         def softmax(z, axis=-1):
             e = np.exp(np.asarray(z, dtype=float))
@@ -263,7 +455,7 @@ MUTANTS = [
     Mutant(
         "softmax",
         "subtracts the maximum of the whole array",
-        "hidden",
+        "visible",
         """
         def softmax(z, axis=-1):
             z = np.asarray(z, dtype=float)
@@ -274,7 +466,7 @@ MUTANTS = [
     Mutant(
         "softmax",
         "axis argument ignored (always the last axis)",
-        "hidden",
+        "visible",
         """
         def softmax(z, axis=-1):
             z = np.asarray(z, dtype=float)
@@ -285,13 +477,37 @@ MUTANTS = [
     Mutant(
         "softmax",
         "shifts the caller's array in place",
-        "hidden",
+        "visible",
         """
         def softmax(z, axis=-1):
             z = np.asarray(z, dtype=float)
             z -= np.max(z, axis=axis, keepdims=True)
             e = np.exp(z)
             return e / np.sum(e, axis=axis, keepdims=True)
+    """,
+    ),
+    Mutant(
+        "softmax",
+        "no keepdims: broadcasting error for a batch",
+        "visible",
+        """
+        def softmax(z, axis=-1):
+            z = np.asarray(z, dtype=float)
+            e = np.exp(z - np.max(z, axis=axis))
+            return e / np.sum(e, axis=axis)
+    """,
+    ),
+    Mutant(
+        "softmax",
+        "axis=0 by transposing a matrix; other axes of 3-D arrays ignored",
+        "hidden",
+        """
+        def softmax(z, axis=-1):
+            z = np.asarray(z, dtype=float)
+            if axis == 0 and z.ndim == 2:
+                return softmax(z.T).T
+            e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+            return e / np.sum(e, axis=-1, keepdims=True)
     """,
     ),
 ]
