@@ -9,6 +9,7 @@ central differences. The numbers the text states are checked too.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 
@@ -389,3 +390,214 @@ def test_no_formula_lost(text):
     ]:
         assert formula in text, formula
     assert re.search(r"Kingma & Ba, 2014", text)
+
+
+# --- fairness: the recorded values against exact arithmetic, and their conditioning ------------
+
+
+def _reference_doc():
+    import json
+
+    path = COURSE.source_notebook(ASSIGNMENT).parent / "reference.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _reference_values():
+    from autograder import reference
+
+    return reference.load(COURSE.source_notebook(ASSIGNMENT).parent / "reference.json")
+
+
+_EXACT = decimal.Context(prec=80)
+
+
+def _d(x) -> decimal.Decimal:
+    """A float (exactly) or a decimal string as an 80-digit Decimal."""
+    return _EXACT.create_decimal(x if isinstance(x, str) else float(x))
+
+
+def _dcos(x: decimal.Decimal) -> decimal.Decimal:
+    """cos by its Taylor series in 80-digit arithmetic (the recipe of the decimal docs)."""
+    with decimal.localcontext(_EXACT):
+        i, last, s, fact, num, sign = 0, 0, 1, 1, 1, 1
+        while s != last:
+            last = s
+            i += 2
+            fact *= i * (i - 1)
+            num *= x * x
+            sign *= -1
+            s += num / fact * sign
+        return +s
+
+
+def _exact_adam(w0, grad_of, n_steps, lr, beta1=0.9, beta2=0.999, eps=1e-7):
+    """Adam in the Keras form in 80-digit arithmetic; grad_of(w, t) -> the gradients (Decimals).
+
+    The hyper-parameters are the floats the notebook passes, taken exactly."""
+    with decimal.localcontext(_EXACT):
+        w = [_d(x) for x in w0]
+        m = [_d(0)] * len(w)
+        v = [_d(0)] * len(w)
+        b1, b2, e, lr = _d(beta1), _d(beta2), _d(eps), _d(lr)
+        one = _d(1)
+        path = []
+        for t in range(1, n_steps + 1):
+            g = grad_of(w, t - 1)
+            lr_t = lr * (one - b2**t).sqrt() / (one - b1**t)
+            m = [b1 * mi + (one - b1) * gi for mi, gi in zip(m, g, strict=True)]
+            v = [b2 * vi + (one - b2) * gi * gi for vi, gi in zip(v, g, strict=True)]
+            w = [wi - lr_t * mi / (vi.sqrt() + e) for wi, mi, vi in zip(w, m, v, strict=True)]
+            path.append([float(x) for x in w])
+        return path
+
+
+def _within_a_tenth(key, exact):
+    doc = _reference_doc()
+    rtol, atol = doc["tolerances"][key]
+    got = np.asarray(_reference_values()[key], dtype=float)
+    exact = np.asarray(exact, dtype=float)
+    err = np.abs(got - exact)
+    assert np.all(err <= (atol + rtol * np.abs(exact)) / 10), f"{key}: {err.max():.2e}"
+
+
+def test_adam_hidden_references_match_exact_arithmetic():
+    first = {"a": [0.3, -2.0, 1e-3], "b": [5.0, -0.01]}
+    exact = {
+        k: _exact_adam(np.zeros(len(g)), lambda w, t, g=g: [_d(x) for x in g], 1, lr=0.5)[-1]
+        for k, g in first.items()
+    }
+    recorded = _reference_values()["adam/first-step-bias-correction"]
+    rtol, atol = _reference_doc()["tolerances"]["adam/first-step-bias-correction"]
+    for k in first:
+        assert np.shape(recorded[k]) == ((3,) if k == "a" else (1, 2))
+        err = np.abs(np.ravel(recorded[k]) - np.asarray(exact[k]))
+        assert np.all(err <= (atol + rtol * np.abs(exact[k])) / 10), k
+
+    path = _exact_adam(
+        [2.0, -2.0],
+        lambda w, t: [_d(1e-4) * _dcos(w[0] + t), _d(3.0) * _dcos(w[1] + t)],
+        30,
+        lr=0.1,
+        beta1=0.5,
+        beta2=0.9,
+        eps=1e-4,
+    )
+    _within_a_tenth("adam/custom-hyperparams-path", path)
+    tiny = _exact_adam([1.0, 1.0], lambda w, t: [_d(1e-5), _d(-3e-6)], 20, lr=0.001)
+    _within_a_tenth("adam/tiny-gradients", tiny[-1])
+
+
+def test_momentum_hidden_bowl_matches_exact_arithmetic():
+    from fractions import Fraction as F
+
+    w, v = [F(3), F(-1)], [F(0), F(0)]
+    lr, beta, curv = F(1, 100), F(9, 10), [F(1), F(10)]
+    for _ in range(25):
+        v = [beta * vi - lr * c * wi for vi, c, wi in zip(v, curv, w, strict=True)]
+        w = [wi + vi for wi, vi in zip(w, v, strict=True)]
+    _within_a_tenth("momentum/defaults-bowl", [float(x) for x in w])
+
+
+def _visible_expected(cell: str, name: str):
+    checks = _reference_doc()["checks"][cell]
+    found = [c for c in checks if c["options"].get("name") == name]
+    assert len(found) == 1, name
+    from autograder import reference
+
+    return np.asarray(reference.decode(found[0]["expected"]), dtype=float), found[0]["options"]
+
+
+def test_visible_adam_and_momentum_numbers_are_exact_to_a_tenth_of_their_tolerance():
+    def check(cell, name, exact):
+        expected, opt = _visible_expected(cell, name)
+        exact = np.asarray(exact, dtype=float)
+        err = np.abs(expected - exact)
+        assert np.all(err <= (opt["atol"] + opt["rtol"] * np.abs(exact)) / 10), (name, err.max())
+
+    gb = [[-3e-4], [2e-4], [-1e-4]]
+    gw = [[0.1, -0.05, 0.2], [0.05, 0.05, -0.1], [-0.1, 0.02, 0.1]]
+    b = _exact_adam([0.0], lambda w, t: [_d(x) for x in gb[t]], 3, lr=0.1)
+    w = _exact_adam([1.0, -1.0, 0.5], lambda w_, t: [_d(x) for x in gw[t]], 3, lr=0.1)
+    check("adam-visible", 'params["b"] после первого шага (маленький градиент -3e-4)', b[0])
+    check("adam-visible", 'params["w"] после первого шага', w[0])
+    check("adam-visible", 'params["b"] после трёх шагов', b[2])
+    check("adam-visible", 'params["w"] после трёх шагов', w[2])
+    gd = [[0.5, 0.5], [-0.2, 1.0]]
+    d = _exact_adam([1.0, -1.0], lambda w_, t: [_d(x) for x in gd[t]], 2, lr=0.001)
+    check("adam-visible", "Adam() (lr=0.001 по умолчанию): w после первого шага", d[0])
+    check("adam-visible", "Adam(): w после второго шага", d[1])
+    # Momentum: exact fractions, v <- beta v - lr g, w <- w + v
+    from fractions import Fraction as F
+
+    def momentum(w, g, lr, beta, n):
+        v = [F(0)] * len(w)
+        for _ in range(n):
+            v = [beta * vi - lr * gi for vi, gi in zip(v, g, strict=True)]
+            w = [wi + vi for wi, vi in zip(w, v, strict=True)]
+        return [float(x) for x in w]
+
+    lr, beta = F(1, 10), F(9, 10)
+    check(
+        "momentum-visible",
+        'params["w"] после трёх шагов',
+        momentum([F(1), F(-2)], [F(1), F(1, 2)], lr, beta, 3),
+    )
+    check(
+        "momentum-visible",
+        'params["b"] после трёх шагов',
+        momentum([F(1, 2)], [F(-2)], lr, beta, 3),
+    )
+    check(
+        "momentum-visible",
+        "Momentum(): w после второго шага",
+        momentum([F(1), F(-2)], [F(1), F(1, 2)], F(1, 100), beta, 2),
+    )
+
+
+def test_hidden_values_are_well_conditioned(nb):
+    """Every hidden value, recomputed with each optimiser step's result moved by a few ULPs (what
+    another sound float64 formula changes), stays within a tenth of its key's tolerance: an
+    answer as exact as the solution cannot fail by rounding."""
+    from autograder import notebooks as nbs
+    from autograder import reference
+
+    doc = _reference_doc()
+    values = _reference_values()
+    ns = solution_namespace(nb)
+    rng = np.random.default_rng(0)
+
+    def jiggle(params):
+        for k in params:
+            params[k] *= 1 + 4e-16 * rng.choice([-1.0, 1.0], size=np.shape(params[k]))
+
+    sgd_step, Momentum, Adam = ns["sgd_step"], ns["Momentum"], ns["Adam"]
+
+    def sgd_noisy(params, grads, lr):
+        sgd_step(params, grads, lr)
+        jiggle(params)
+
+    class MomentumNoisy(Momentum):
+        def step(self, params, grads):
+            super().step(params, grads)
+            jiggle(params)
+
+    class AdamNoisy(Adam):
+        def step(self, params, grads):
+            super().step(params, grads)
+            jiggle(params)
+
+    got = {}
+
+    def collect(key, value, rtol=1e-6, atol=1e-9):
+        got[key] = reference.decode(reference.encode(value))
+
+    ns.update(sgd_step=sgd_noisy, Momentum=MomentumNoisy, Adam=AdamNoisy, expect=collect)
+    for cell in nb.cells:
+        gid = nbs.grade_id(cell) or ""
+        if gid.endswith("-hidden"):
+            exec(compile(cell.source, f"<{gid}>", "exec"), ns)
+    assert set(got) == set(values)
+    for key, value in got.items():
+        rtol, atol = doc["tolerances"][key]
+        problem = reference.compare(values[key], value, rtol / 10, atol / 10)
+        assert problem is None, f"{key}: {problem}"

@@ -1,6 +1,18 @@
-"""Wrong answers to 05-optimizers."""
+"""Wrong answers to 05-optimizers.
+
+``caught_by="visible"``: the answer breaks a requirement the statement states, and the visible
+checks show it. ``caught_by="hidden"``: the over-fitting kind only (hard-coded for the visible
+inputs: their keys, sizes or hyper-parameters).
+"""
 
 from tests.mutants import Mutant
+
+_ADAM_HEAD = """
+class Adam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.t, self.m, self.v = 0, {}, {}
+"""
 
 MUTANTS = [
     # --- sgd_step
@@ -25,8 +37,8 @@ MUTANTS = [
     ),
     Mutant(
         "sgd_step",
-        "new arrays put in the dict, not an in-place update",
-        "hidden",
+        "new arrays put in the dict, not an in-place update (review M1)",
+        "visible",
         """
         def sgd_step(params, grads, lr):
             for key in params:
@@ -36,12 +48,44 @@ MUTANTS = [
     Mutant(
         "sgd_step",
         "keys of the two-layer network hard-coded",
-        "hidden",
+        "visible",
         """
         def sgd_step(params, grads, lr):
             for key in ("W1", "b1", "W2", "b2"):
                 if key in params:
                     params[key] -= lr * grads[key]
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "scales the gradients in place (grads modified)",
+        "visible",
+        """
+        def sgd_step(params, grads, lr):
+            for key, grad in grads.items():
+                grad *= lr
+                params[key] -= grad
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "keys of the visible example hard-coded",
+        "hidden",
+        """
+        def sgd_step(params, grads, lr):
+            for key in ("W1", "b1", "gamma"):
+                if key in params:
+                    params[key] -= lr * grads[key]
+    """,
+    ),
+    Mutant(
+        "sgd_step",
+        "learning rate of the visible example hard-coded",
+        "hidden",
+        """
+        def sgd_step(params, grads, lr):
+            for key, grad in grads.items():
+                params[key] -= 0.5 * grad
     """,
     ),
     # --- iterate_minibatches
@@ -91,7 +135,7 @@ MUTANTS = [
     Mutant(
         "iterate_minibatches",
         "seed ignored (order not reproducible)",
-        "hidden",
+        "visible",
         """
         def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
             X, y = np.asarray(X), np.asarray(y)
@@ -105,12 +149,97 @@ MUTANTS = [
     Mutant(
         "iterate_minibatches",
         "another RNG call than the statement's permutation",
-        "hidden",
+        "visible",
         """
         def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
             X, y = np.asarray(X), np.asarray(y)
             m = X.shape[0]
             order = np.argsort(np.random.default_rng(seed).random(m)) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "shuffles whenever a seed is given, even with shuffle=False",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            use_rng = shuffle or seed is not None
+            order = np.random.default_rng(seed).permutation(m) if use_rng else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "one batch too many: an empty batch when batch_size divides m",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+            for i in range(m // batch_size + 1):
+                idx = order[i * batch_size:(i + 1) * batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "targets flattened: y_batch of shape (b,) for y of shape (m, 1)",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y).ravel()
+            m = X.shape[0]
+            order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+            for start in range(0, m, batch_size):
+                idx = order[start:start + batch_size]
+                yield X[idx], y[idx]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "shuffles X and y in place",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            m = X.shape[0]
+            if shuffle:
+                order = np.random.default_rng(seed).permutation(m)
+                X[:] = X[order]
+                y[:] = y[order]
+            for start in range(0, m, batch_size):
+                yield X[start:start + batch_size].copy(), y[start:start + batch_size].copy()
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "returns a list of batches, not a generator",
+        "visible",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+            return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]])
+                    for s in range(0, m, batch_size)]
+    """,
+    ),
+    Mutant(
+        "iterate_minibatches",
+        "permutation of the visible size m = 10 hard-coded",
+        "hidden",
+        """
+        def iterate_minibatches(X, y, batch_size, shuffle=True, seed=None):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            order = np.random.default_rng(seed).permutation(10) if shuffle else np.arange(m)
             for start in range(0, m, batch_size):
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
@@ -152,8 +281,8 @@ MUTANTS = [
     ),
     Mutant(
         "momentum",
-        "one velocity shared by all parameters",
-        "hidden",
+        "one velocity shared by all parameters (review M1)",
+        "visible",
         """
         class Momentum:
             def __init__(self, lr=0.01, beta=0.9):
@@ -167,8 +296,8 @@ MUTANTS = [
     ),
     Mutant(
         "momentum",
-        "state kept in a class attribute shared between instances",
-        "hidden",
+        "state kept in a class attribute shared between instances (review M1)",
+        "visible",
         """
         class Momentum:
             velocity = {}
@@ -181,6 +310,91 @@ MUTANTS = [
                     v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
                     self.velocity[key] = v
                     params[key] += v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "new arrays put in params, not an in-place update (review M1)",
+        "visible",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                    self.velocity[key] = v
+                    params[key] = params[key] + v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "velocity kept as the gradient array itself (grads modified)",
+        "visible",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.velocity.get(key)
+                    grad *= -self.lr
+                    if v is not None:
+                        grad += self.beta * v
+                    self.velocity[key] = grad.copy()
+                    params[key] += grad
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "wrong default learning rate",
+        "visible",
+        """
+        class Momentum:
+            def __init__(self, lr=0.001, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                    self.velocity[key] = v
+                    params[key] += v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "beta of the visible examples (0.9) hard-coded",
+        "hidden",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, 0.9, {}
+
+            def step(self, params, grads):
+                for key, grad in grads.items():
+                    v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                    self.velocity[key] = v
+                    params[key] += v
+    """,
+    ),
+    Mutant(
+        "momentum",
+        "keys of the visible example hard-coded",
+        "hidden",
+        """
+        class Momentum:
+            def __init__(self, lr=0.01, beta=0.9):
+                self.lr, self.beta, self.velocity = lr, beta, {}
+
+            def step(self, params, grads):
+                for key in ("b", "w"):
+                    if key in grads:
+                        grad = grads[key]
+                        v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
+                        self.velocity[key] = v
+                        params[key] += v
     """,
     ),
     # --- adam
@@ -206,26 +420,38 @@ MUTANTS = [
         "adam",
         "eps inside the square root",
         "visible",
-        """
-        class Adam:
-            def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
-                self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-                self.t, self.m, self.v = 0, {}, {}
-
-            def step(self, params, grads):
-                self.t += 1
-                lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
-                for key, g in grads.items():
-                    m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
-                    v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
-                    self.m[key], self.v[key] = m, v
-                    params[key] -= lr_t * m / np.sqrt(v + self.eps)
+        _ADAM_HEAD
+        + """
+    def step(self, params, grads):
+        self.t += 1
+        lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for key, g in grads.items():
+            m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+            v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+            self.m[key], self.v[key] = m, v
+            params[key] -= lr_t * m / np.sqrt(v + self.eps)
     """,
     ),
     Mutant(
         "adam",
-        "moments shared between parameters",
-        "hidden",
+        "algorithm 1 of the paper (m_hat, v_hat, eps outside sqrt(v_hat)) — review m5",
+        "visible",
+        _ADAM_HEAD
+        + """
+    def step(self, params, grads):
+        self.t += 1
+        for key, g in grads.items():
+            m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+            v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+            self.m[key], self.v[key] = m, v
+            m_hat, v_hat = m / (1 - self.beta1**self.t), v / (1 - self.beta2**self.t)
+            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "moments shared between parameters (review M1)",
+        "visible",
         """
         class Adam:
             def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
@@ -243,18 +469,51 @@ MUTANTS = [
     ),
     Mutant(
         "adam",
-        "step counter advanced once per parameter, not once per step",
-        "hidden",
+        "step counter advanced once per parameter, not once per step (review M1)",
+        "visible",
+        _ADAM_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            self.t += 1
+            lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+            m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+            v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+            self.m[key], self.v[key] = m, v
+            params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "new arrays put in params, not an in-place update",
+        "visible",
+        _ADAM_HEAD
+        + """
+    def step(self, params, grads):
+        self.t += 1
+        lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for key, g in grads.items():
+            m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+            v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+            self.m[key], self.v[key] = m, v
+            params[key] = params[key] - lr_t * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "state kept in class attributes shared between instances",
+        "visible",
         """
         class Adam:
+            t, m, v = 0, {}, {}
+
             def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
                 self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-                self.t, self.m, self.v = 0, {}, {}
 
             def step(self, params, grads):
+                Adam.t += 1
+                lr_t = self.lr * np.sqrt(1 - self.beta2**Adam.t) / (1 - self.beta1**Adam.t)
                 for key, g in grads.items():
-                    self.t += 1
-                    lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
                     m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
                     v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
                     self.m[key], self.v[key] = m, v
@@ -279,6 +538,24 @@ MUTANTS = [
                     v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
                     self.m[key], self.v[key] = m, v
                     params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "adam",
+        "keys of the visible examples hard-coded",
+        "hidden",
+        _ADAM_HEAD
+        + """
+    def step(self, params, grads):
+        self.t += 1
+        lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for key in ("b", "w"):
+            if key in grads:
+                g = grads[key]
+                m = self.beta1 * self.m.get(key, np.zeros_like(g)) + (1 - self.beta1) * g
+                v = self.beta2 * self.v.get(key, np.zeros_like(g)) + (1 - self.beta2) * g**2
+                self.m[key], self.v[key] = m, v
+                params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
     """,
     ),
     # --- train
@@ -323,8 +600,8 @@ MUTANTS = [
     ),
     Mutant(
         "train",
-        "the same shuffling seed in every epoch",
-        "hidden",
+        "the same shuffling seed in every epoch (review M1)",
+        "visible",
         """
         def train(X, Y, params, optimizer, epochs, batch_size, seed):
             X = np.asarray(X, dtype=float)
@@ -340,8 +617,25 @@ MUTANTS = [
     ),
     Mutant(
         "train",
+        "the epoch number as the seed (seed argument ignored)",
+        "visible",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=True, seed=epoch):
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
         "no shuffling",
-        "hidden",
+        "visible",
         """
         def train(X, Y, params, optimizer, epochs, batch_size, seed):
             X = np.asarray(X, dtype=float)
@@ -349,6 +643,61 @@ MUTANTS = [
             losses = []
             for epoch in range(epochs):
                 for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=False):
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
+        "returns an ndarray of losses, not a list (review M1)",
+        "visible",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                batches = iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed + epoch)
+                for Xb, Yb in batches:
+                    _, cache = forward(Xb, params)
+                    optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return np.array(losses)
+    """,
+    ),
+    Mutant(
+        "train",
+        "two optimizer steps per batch",
+        "visible",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+            losses = []
+            for epoch in range(epochs):
+                batches = iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed + epoch)
+                for Xb, Yb in batches:
+                    for _ in range(2):
+                        _, cache = forward(Xb, params)
+                        optimizer.step(params, backward(Xb, Yb, cache, params))
+                losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "train",
+        "targets reshaped to the visible size (4, 1)",
+        "hidden",
+        """
+        def train(X, Y, params, optimizer, epochs, batch_size, seed):
+            X = np.asarray(X, dtype=float)
+            Y = np.asarray(Y, dtype=float).reshape(4, 1)
+            losses = []
+            for epoch in range(epochs):
+                batches = iterate_minibatches(X, Y, batch_size, shuffle=True, seed=seed + epoch)
+                for Xb, Yb in batches:
                     _, cache = forward(Xb, params)
                     optimizer.step(params, backward(Xb, Yb, cache, params))
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
