@@ -1,4 +1,9 @@
-"""Wrong answers to 01-neuron."""
+"""Wrong answers to 01-neuron.
+
+``caught_by="visible"``: the answer breaks what the statement states (the formula, a promised input
+type or shape, the attributes, the exact update rule, inputs unchanged); ``"hidden"``: the answer
+is tailored to the visible inputs (their shapes, sizes or data) and fails on other ones.
+"""
 
 from tests.mutants import Mutant
 
@@ -27,8 +32,17 @@ MUTANTS = [
     ),
     Mutant(
         "sigmoid",
+        "no np.asarray: a list cannot be negated",
+        "visible",
+        """
+        def sigmoid(x):
+            return 1.0 / (1.0 + np.exp(-x))
+    """,
+    ),
+    Mutant(
+        "sigmoid",
         "overwrites its input in place",
-        "hidden",
+        "visible",
         """
         def sigmoid(x):
             x = np.asarray(x, dtype=float)
@@ -41,7 +55,7 @@ MUTANTS = [
     Mutant(
         "sigmoid",
         "loop that only handles 1-D input",
-        "hidden",
+        "visible",
         """
         import math
 
@@ -50,6 +64,45 @@ MUTANTS = [
             if x.ndim == 0:
                 return 1.0 / (1.0 + np.exp(-x))
             return np.array([1.0 / (1.0 + math.exp(-v)) for v in x])
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "flattens its input: the result is 1-D",
+        "visible",
+        """
+        def sigmoid(x):
+            x = np.asarray(x, dtype=float).ravel()
+            return 1.0 / (1.0 + np.exp(-x))
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "nested loops written for at most two dimensions",
+        "hidden",
+        """
+        import math
+
+        def sigmoid(x):
+            x = np.asarray(x, dtype=float)
+            if x.ndim == 0:
+                return np.float64(1.0 / (1.0 + math.exp(-x)))
+            if x.ndim == 1:
+                return np.array([1.0 / (1.0 + math.exp(-v)) for v in x])
+            return np.array([[1.0 / (1.0 + math.exp(-v)) for v in row] for row in x])
+    """,
+    ),
+    Mutant(
+        "sigmoid",
+        "a table of the visible points, linear in between",
+        "hidden",
+        """
+        _KNOTS = np.array([-2.0, -1.0, -0.25, 0.0, 0.5, 1.0, 3.0])
+        _VALUES = 1.0 / (1.0 + np.exp(-_KNOTS))
+
+        def sigmoid(x):
+            x = np.asarray(x, dtype=float)
+            return np.interp(x, _KNOTS, _VALUES)
     """,
     ),
     # --- neuron
@@ -83,8 +136,8 @@ MUTANTS = [
     ),
     Mutant(
         "neuron",
-        "written for exactly two inputs",
-        "hidden",
+        "weights kept as the list given",
+        "visible",
         """
         class Neuron:
             def __init__(self, weights, bias):
@@ -92,8 +145,56 @@ MUTANTS = [
                 self.bias = bias
 
             def feedforward(self, x):
+                return sigmoid(np.dot(self.weights, x) + self.bias)
+    """,
+    ),
+    Mutant(
+        "neuron",
+        "written for exactly two inputs",
+        "visible",
+        """
+        class Neuron:
+            def __init__(self, weights, bias):
+                self.weights = np.asarray(weights, dtype=float)
+                self.bias = float(bias)
+
+            def feedforward(self, x):
                 total = self.weights[0] * x[0] + self.weights[1] * x[1] + self.bias
                 return sigmoid(total)
+    """,
+    ),
+    Mutant(
+        "neuron",
+        "weights as a row (1, n): the output has shape (1,)",
+        "visible",
+        """
+        class Neuron:
+            def __init__(self, weights, bias):
+                self.weights = np.asarray(weights, dtype=float).reshape(1, -1)
+                self.bias = float(bias)
+
+            def feedforward(self, x):
+                return sigmoid(self.weights @ np.asarray(x, dtype=float) + self.bias)
+    """,
+    ),
+    Mutant(
+        "neuron",
+        "terms written out for two or three inputs",
+        "hidden",
+        """
+        class Neuron:
+            def __init__(self, weights, bias):
+                self.weights = np.asarray(weights, dtype=float)
+                self.bias = float(bias)
+
+            def feedforward(self, x):
+                w = self.weights
+                x = np.asarray(x, dtype=float)
+                if len(w) == 2:
+                    total = w[0] * x[0] + w[1] * x[1]
+                else:
+                    total = w[0] * x[0] + w[1] * x[1] + w[2] * x[2]
+                return sigmoid(total + self.bias)
     """,
     ),
     # --- network
@@ -129,6 +230,36 @@ MUTANTS = [
                 z1 = np.dot(self.h1.weights, x) + self.h1.bias
                 z2 = np.dot(self.h2.weights, x) + self.h2.bias
                 return self.o1.feedforward([z1, z2])
+    """,
+    ),
+    Mutant(
+        "network",
+        "o1 with weights [1, 0]: the symmetric example hides it",
+        "visible",
+        """
+        class OurNeuralNetwork:
+            def __init__(self):
+                self.h1 = Neuron([0, 1], 0)
+                self.h2 = Neuron([0, 1], 0)
+                self.o1 = Neuron([1, 0], 0)
+
+            def feedforward(self, x):
+                return self.o1.feedforward([self.h1.feedforward(x), self.h2.feedforward(x)])
+    """,
+    ),
+    Mutant(
+        "network",
+        "neurons made inside feedforward, none kept as attributes",
+        "visible",
+        """
+        class OurNeuralNetwork:
+            def __init__(self):
+                pass
+
+            def feedforward(self, x):
+                h = Neuron([0, 1], 0)
+                out = h.feedforward(x)
+                return Neuron([0, 1], 0).feedforward([out, out])
     """,
     ),
     Mutant(
@@ -179,8 +310,39 @@ MUTANTS = [
     ),
     Mutant(
         "train_neuron",
+        "global np.random.seed instead of default_rng",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float).reshape(-1)
+            np.random.seed(seed)
+            w = 2 * np.random.random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "one step too many",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float).reshape(-1)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter + 1):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
         "sigmoid derivative left out",
-        "hidden",
+        "visible",
         """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
@@ -194,8 +356,38 @@ MUTANTS = [
     ),
     Mutant(
         "train_neuron",
+        "update divided by m (the mean instead of the sum)",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float).reshape(-1)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out)) / len(y)
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "out computed once, before the loop",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float).reshape(-1)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            out = sigmoid(X @ w)
+            for _ in range(n_iter):
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
         "column targets (m, 1) not flattened",
-        "hidden",
+        "visible",
         """
         def train_neuron(X, y, n_iter, seed):
             X = np.asarray(X, dtype=float)
@@ -204,6 +396,85 @@ MUTANTS = [
             for _ in range(n_iter):
                 out = sigmoid(X @ w)
                 w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "column targets taken as y[0]: only the first example",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float)
+            if y.ndim == 2:
+                y = y[0]
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "flattens the caller's y in place (y.shape = -1)",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float)
+            y.shape = (-1,)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "weights returned as a list",
+        "visible",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.asarray(y, dtype=float).reshape(-1)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X @ w)
+                w = w + X.T @ ((y - out) * out * (1 - out))
+            return w.tolist()
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "trains on the global X_train, y_train instead of its arguments",
+        "hidden",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                out = sigmoid(X_train @ w)
+                w = w + X_train.T @ ((y_train - out) * out * (1 - out))
+            return w
+    """,
+    ),
+    Mutant(
+        "train_neuron",
+        "a loop over exactly four examples",
+        "hidden",
+        """
+        def train_neuron(X, y, n_iter, seed):
+            X = np.asarray(X, dtype=float)
+            y = np.reshape(y, -1)
+            w = 2 * np.random.default_rng(seed).random(3) - 1
+            for _ in range(n_iter):
+                step = np.zeros(3)
+                for i in range(4):
+                    out = sigmoid(X[i] @ w)
+                    step += X[i] * (y[i] - out) * out * (1 - out)
+                w = w + step
             return w
     """,
     ),
