@@ -4,17 +4,23 @@ Each loss of the solution notebook is compared with TensorFlow's own (``keras.lo
 ``tf.nn.softmax_cross_entropy_with_logits``) and each gradient with ``tf.GradientTape`` on random
 batches. Cross-entropies of probabilities are compared with Keras only for predictions in
 [1e-3, 1 - 1e-3], where the two clipping schemes agree. The numbers the text states are checked too.
+Every recorded hidden-test value and every visible expected value is checked against an exact
+(50-digit decimal) oracle, within a tenth of its tolerance.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import math
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from autograder import notebooks
+from autograder import checks, notebooks, reference
 from tests.conftest import COURSE
 from tests.solution_code import solution_namespace
 
@@ -262,3 +268,196 @@ def test_stated_cce_gradient_wrt_probabilities(nb, tf):
         return -tf.reduce_mean(tf.reduce_sum(y * tf.math.log(v), axis=-1))
 
     np.testing.assert_allclose(-y / (len(y) * probs), _tape_grad(tf, loss, probs), rtol=1e-12)
+
+
+# --- references and visible expectations against an exact oracle -------------------------------
+#
+# Exact implementations of the seven functions in decimal arithmetic (50 digits), following each
+# statement's letter: the inputs are the float64 arrays the function receives, clipping happens at
+# the float values np.clip gives, everything after that is exact and rounded once to float64.
+# Every value the hidden tests record, and every expected value a visible check states, must lie
+# within a tenth of its tolerance of the exact value: then an answer closer to the exact value
+# than the solution can never fail.
+
+PREC = 50
+
+
+def _d(x) -> Decimal:
+    return Decimal(float(x))  # exact: every float is a finite binary fraction
+
+
+def _floats(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def _as_array(values, shape) -> np.ndarray:
+    return np.array([float(v) for v in values], dtype=float).reshape(shape)
+
+
+def exact_mse_loss(y_true, y_pred):
+    p = _floats(y_pred)
+    y = _floats(y_true).reshape(p.shape)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        total = sum(
+            ((_d(a) - _d(b)) ** 2 for a, b in zip(y.ravel(), p.ravel(), strict=True)), Decimal(0)
+        )
+        return float(total / p.size)
+
+
+def exact_mse_grad(y_true, y_pred):
+    p = _floats(y_pred)
+    y = _floats(y_true).reshape(p.shape)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        g = [2 * (_d(b) - _d(a)) / p.size for a, b in zip(y.ravel(), p.ravel(), strict=True)]
+        return _as_array(g, p.shape)
+
+
+def _clipped(probs, eps) -> np.ndarray:
+    return np.clip(_floats(probs), eps, 1 - eps)
+
+
+def exact_binary_cross_entropy(y_true, y_pred, eps=1e-7):
+    q = _clipped(y_pred, eps)
+    y = _floats(y_true).reshape(q.shape)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        total = Decimal(0)
+        for a, b in zip(y.ravel(), q.ravel(), strict=True):
+            a, b = _d(a), _d(b)
+            total += a * b.ln() + (1 - a) * (1 - b).ln()
+        return float(-total / q.size)
+
+
+def exact_binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+    q = _clipped(y_pred, eps)
+    y = _floats(y_true).reshape(q.shape)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        g = [
+            (_d(b) - _d(a)) / (_d(b) * (1 - _d(b))) / q.size
+            for a, b in zip(y.ravel(), q.ravel(), strict=True)
+        ]
+        return _as_array(g, q.shape)
+
+
+def exact_categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+    q = _clipped(probs, eps)
+    k = q.shape[-1]
+    y = _floats(y_true_onehot).reshape(-1, k)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        total = Decimal(0)
+        for y_row, q_row in zip(y, q.reshape(-1, k), strict=True):
+            total -= sum(
+                (_d(a) * _d(b).ln() for a, b in zip(y_row, q_row, strict=True)), Decimal(0)
+            )
+        return float(total / len(y))
+
+
+def _exact_log_sum_exp(row) -> Decimal:
+    top = max(_d(v) for v in row)
+    return top + sum(((_d(v) - top).exp() for v in row), Decimal(0)).ln()
+
+
+def exact_softmax_cross_entropy_with_logits(y_true_onehot, logits):
+    z = _floats(logits)
+    k = z.shape[-1]
+    y = _floats(y_true_onehot).reshape(-1, k)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        total = Decimal(0)
+        for y_row, z_row in zip(y, z.reshape(-1, k), strict=True):
+            lse = _exact_log_sum_exp(z_row)
+            total += sum(
+                (_d(a) * (lse - _d(b)) for a, b in zip(y_row, z_row, strict=True)), Decimal(0)
+            )
+        return float(total / len(y))
+
+
+def exact_softmax_cross_entropy_grad(y_true_onehot, logits):
+    z = _floats(logits)
+    k = z.shape[-1]
+    y = _floats(y_true_onehot).reshape(-1, k)
+    rows = z.reshape(-1, k)
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        g = []
+        for y_row, z_row in zip(y, rows, strict=True):
+            lse = _exact_log_sum_exp(z_row)
+            g += [
+                ((_d(b) - lse).exp() - _d(a)) / len(rows) for a, b in zip(y_row, z_row, strict=True)
+            ]
+        return _as_array(g, z.shape)
+
+
+EXACT = {
+    "mse_loss": exact_mse_loss,
+    "mse_grad": exact_mse_grad,
+    "binary_cross_entropy": exact_binary_cross_entropy,
+    "binary_cross_entropy_grad": exact_binary_cross_entropy_grad,
+    "categorical_cross_entropy": exact_categorical_cross_entropy,
+    "softmax_cross_entropy_with_logits": exact_softmax_cross_entropy_with_logits,
+    "softmax_cross_entropy_grad": exact_softmax_cross_entropy_grad,
+}
+
+
+def _cell(nb, grade_id: str) -> str:
+    return next(c.source for c in nb.cells if notebooks.grade_id(c) == grade_id)
+
+
+def _exact_namespace(ns) -> dict:
+    space = {"np": np, "softmax": ns["softmax"], "sigmoid": ns["sigmoid"]}
+    space.update(EXACT)
+    for name in checks.__all__:
+        space[name] = getattr(checks, name)
+    return space
+
+
+def test_exact_oracle_agrees_with_the_solution(ns):
+    y, p = _binary_batch(11, (5, 3))
+    assert exact_binary_cross_entropy(y, p) == pytest.approx(
+        ns["binary_cross_entropy"](y, p), rel=1e-12
+    )
+    _, _, z = _onehot_batch(12, m=4, k=3)
+    y_oh = np.eye(3)[[0, 2, 1, 1]]
+    np.testing.assert_allclose(
+        exact_softmax_cross_entropy_grad(y_oh, z),
+        ns["softmax_cross_entropy_grad"](y_oh, z),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@pytest.mark.parametrize("exercise", sorted(EXACT))
+def test_hidden_references_within_a_tenth_of_tolerance_of_exact(nb, ns, exercise):
+    doc = json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+    values = {k: reference.decode(v) for k, v in doc["values"].items()}
+    got: dict = {}
+
+    def collect(key, value, *, rtol=1e-6, atol=1e-9):
+        got[key] = value
+
+    space = _exact_namespace(ns)
+    space["expect"] = collect
+    exec(compile(_cell(nb, f"{exercise}-hidden"), f"<{exercise}-hidden>", "exec"), space)
+    mine = sorted(k for k in values if k.startswith(f"{exercise}/"))
+    assert sorted(got) == mine
+    for key in mine:
+        rtol, atol = doc["tolerances"][key]
+        problem = reference.compare(values[key], got[key], rtol / 10, atol / 10)
+        assert problem is None, f"{key}: the recorded reference is off the exact value: {problem}"
+
+
+@pytest.mark.parametrize("exercise", sorted(EXACT))
+def test_visible_expected_values_within_a_tenth_of_tolerance_of_exact(nb, ns, exercise):
+    space = _exact_namespace(ns)
+
+    def assert_close_tight(actual, expected, *, rtol=1e-6, atol=1e-8, **options):
+        checks.assert_close(actual, expected, rtol=rtol / 10, atol=atol / 10, **options)
+
+    space["assert_close"] = assert_close_tight
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(_cell(nb, f"{exercise}-visible"), f"<{exercise}-visible>", "exec"), space)
+    assert "Видимые проверки пройдены ✓" in out.getvalue()

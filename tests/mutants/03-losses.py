@@ -1,4 +1,12 @@
-"""Wrong answers to 03-losses."""
+"""Wrong answers to 03-losses.
+
+``caught_by="visible"``: the answer breaks a requirement the statement states (the formula, a
+promised input type or shape, (m,) against (m, 1), the mean over all elements or over samples,
+clipping with the given eps, no warnings at 0/1 probabilities or logits of ±1000, the per-row max,
+inputs unchanged, the return type): the visible checks must fail. ``caught_by="hidden"``: the
+over-fitting kind only — special-cased to the visible shapes and sizes (tensors of 3 axes, k = 3
+classes, mixed shapes of 4 elements) — which the hidden tests' other shapes reveal.
+"""
 
 from tests.mutants import Mutant
 
@@ -29,7 +37,7 @@ MUTANTS = [
     Mutant(
         "mse_loss",
         "(m,) against (m, 1) broadcast to (m, m)",
-        "hidden",
+        "visible",
         """
         def mse_loss(y_true, y_pred):
             y_true = np.asarray(y_true, dtype=float)
@@ -39,8 +47,21 @@ MUTANTS = [
     ),
     Mutant(
         "mse_loss",
+        "reshaped only when y_true is 1-D (the reverse order broadcasts)",
+        "visible",
+        """
+        def mse_loss(y_true, y_pred):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float)
+            if y_true.ndim == 1:
+                y_true = y_true.reshape(y_pred.shape)
+            return float(np.mean((y_true - y_pred) ** 2))
+    """,
+    ),
+    Mutant(
+        "mse_loss",
         "summed over the last axis, averaged over samples only",
-        "hidden",
+        "visible",
         """
         def mse_loss(y_true, y_pred):
             y_pred = np.asarray(y_pred, dtype=float)
@@ -48,6 +69,67 @@ MUTANTS = [
             if y_pred.ndim < 2:
                 return float(np.mean((y_true - y_pred) ** 2))
             return float(np.mean(np.sum((y_true - y_pred) ** 2, axis=-1)))
+    """,
+    ),
+    Mutant(
+        "mse_loss",
+        "returns a 0-d array instead of a float",
+        "visible",
+        """
+        def mse_loss(y_true, y_pred):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            return np.asarray(np.mean((y_true - y_pred) ** 2))
+    """,
+    ),
+    Mutant(
+        "mse_loss",
+        "len() of the inputs: fails on numbers",
+        "visible",
+        """
+        def mse_loss(y_true, y_pred):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            n = len(y_pred) * (y_pred.size // len(y_pred))
+            return float(np.sum((y_true - y_pred) ** 2) / n)
+    """,
+    ),
+    Mutant(
+        "mse_loss",
+        "subtracts in place into the caller's array",
+        "visible",
+        """
+        def mse_loss(y_true, y_pred):
+            d = np.asarray(y_pred, dtype=float)
+            d -= np.asarray(y_true, dtype=float).reshape(d.shape)
+            return float(np.mean(d ** 2))
+    """,
+    ),
+    Mutant(
+        "mse_loss",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def mse_loss(y_true, y_pred):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            n = 1
+            for size in y_pred.shape[:2]:
+                n *= size
+            return float(np.sum((y_true - y_pred) ** 2) / n)
+    """,
+    ),
+    Mutant(
+        "mse_loss",
+        "mixed shapes fixed only for the visible size of 4",
+        "hidden",
+        """
+        def mse_loss(y_true, y_pred):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float)
+            if y_true.size == 4:
+                y_true = y_true.reshape(y_pred.shape)
+            return float(np.mean((y_true - y_pred) ** 2))
     """,
     ),
     # --- mse_grad
@@ -75,8 +157,8 @@ MUTANTS = [
     ),
     Mutant(
         "mse_grad",
-        "divided by the number of samples, not of elements",
-        "hidden",
+        "divided by len(y_pred), the number of rows, not of elements",
+        "visible",
         """
         def mse_grad(y_true, y_pred):
             y_pred = np.asarray(y_pred, dtype=float)
@@ -87,11 +169,72 @@ MUTANTS = [
     Mutant(
         "mse_grad",
         "(m,) against (m, 1) broadcast to (m, m)",
+        "visible",
+        """
+        def mse_grad(y_true, y_pred):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float)
+            return 2.0 * (y_pred - y_true) / y_pred.size
+    """,
+    ),
+    Mutant(
+        "mse_grad",
+        "returned in the shape of y_true",
+        "visible",
+        """
+        def mse_grad(y_true, y_pred):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float).reshape(y_true.shape)
+            return 2.0 * (y_pred - y_true) / y_pred.size
+    """,
+    ),
+    Mutant(
+        "mse_grad",
+        "subtracts in place into the caller's array",
+        "visible",
+        """
+        def mse_grad(y_true, y_pred):
+            g = np.asarray(y_pred, dtype=float)
+            g -= np.asarray(y_true, dtype=float).reshape(g.shape)
+            g *= 2.0 / g.size
+            return g
+    """,
+    ),
+    Mutant(
+        "mse_grad",
+        "returns a list",
+        "visible",
+        """
+        def mse_grad(y_true, y_pred):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            return (2.0 * (y_pred - y_true) / y_pred.size).tolist()
+    """,
+    ),
+    Mutant(
+        "mse_grad",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def mse_grad(y_true, y_pred):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            n = 1
+            for size in y_pred.shape[:2]:
+                n *= size
+            return 2.0 * (y_pred - y_true) / n
+    """,
+    ),
+    Mutant(
+        "mse_grad",
+        "mixed shapes fixed only for the visible size of 4",
         "hidden",
         """
         def mse_grad(y_true, y_pred):
             y_true = np.asarray(y_true, dtype=float)
             y_pred = np.asarray(y_pred, dtype=float)
+            if y_true.size == 4:
+                y_true = y_true.reshape(y_pred.shape)
             return 2.0 * (y_pred - y_true) / y_pred.size
     """,
     ),
@@ -122,8 +265,8 @@ MUTANTS = [
     ),
     Mutant(
         "binary_cross_entropy",
-        "no clipping",
-        "hidden",
+        "no clipping: ln 0 at probabilities 0 and 1",
+        "visible",
         """
         def binary_cross_entropy(y_true, y_pred, eps=1e-7):
             y_pred = np.asarray(y_pred, dtype=float)
@@ -135,12 +278,87 @@ MUTANTS = [
     Mutant(
         "binary_cross_entropy",
         "eps argument ignored (clips with a fixed 1e-7)",
-        "hidden",
+        "visible",
         """
         def binary_cross_entropy(y_true, y_pred, eps=1e-7):
             y_pred = np.asarray(y_pred, dtype=float)
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             p = np.clip(y_pred, 1e-7, 1.0 - 1e-7)
+            return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "eps only at the lower end (upper end fixed at 1 - 1e-7)",
+        "visible",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            p = np.clip(y_pred, eps, 1.0 - 1e-7)
+            return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "(m,) against (m, 1) broadcast to (m, m)",
+        "visible",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            y_true = np.asarray(y_true, dtype=float)
+            p = np.clip(np.asarray(y_pred, dtype=float), eps, 1.0 - eps)
+            return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "averaged over the rows only (divided by len)",
+        "visible",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            p = np.clip(y_pred, eps, 1.0 - eps)
+            return float(-np.sum(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)) / len(p))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "clips the caller's array in place",
+        "visible",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            p = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(p.shape)
+            np.clip(p, eps, 1.0 - eps, out=p)
+            return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            p = np.clip(y_pred, eps, 1.0 - eps)
+            n = 1
+            for size in p.shape[:2]:
+                n *= size
+            return float(-np.sum(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)) / n)
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy",
+        "mixed shapes fixed only for the visible size of 4",
+        "hidden",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            y_true = np.asarray(y_true, dtype=float)
+            p = np.clip(np.asarray(y_pred, dtype=float), eps, 1.0 - eps)
+            if y_true.size == 4:
+                y_true = y_true.reshape(p.shape)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
     ),
@@ -171,7 +389,7 @@ MUTANTS = [
     Mutant(
         "binary_cross_entropy_grad",
         "no clipping: division by zero at p = 0 or 1",
-        "hidden",
+        "visible",
         """
         def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
             y_pred = np.asarray(y_pred, dtype=float)
@@ -182,14 +400,79 @@ MUTANTS = [
     ),
     Mutant(
         "binary_cross_entropy_grad",
-        "divided by the number of samples, not of elements",
-        "hidden",
+        "divided by len(y_pred), the number of rows, not of elements",
+        "visible",
         """
         def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
             y_pred = np.asarray(y_pred, dtype=float)
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             p = np.clip(y_pred, eps, 1.0 - eps)
             return (p - y_true) / (p * (1.0 - p)) / len(y_pred)
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "(m,) against (m, 1) broadcast to (m, m)",
+        "visible",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float)
+            p = np.clip(y_pred, eps, 1.0 - eps)
+            return (p - y_true) / (p * (1.0 - p)) / y_pred.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "eps argument ignored (clips with a fixed 1e-7)",
+        "visible",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            p = np.clip(y_pred, 1e-7, 1.0 - 1e-7)
+            return (p - y_true) / (p * (1.0 - p)) / y_pred.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "clips the caller's array in place",
+        "visible",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            p = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(p.shape)
+            np.clip(p, eps, 1.0 - eps, out=p)
+            return (p - y_true) / (p * (1.0 - p)) / p.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
+            p = np.clip(y_pred, eps, 1.0 - eps)
+            n = 1
+            for size in p.shape[:2]:
+                n *= size
+            return (p - y_true) / (p * (1.0 - p)) / n
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "mixed shapes fixed only for the visible size of 4",
+        "hidden",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            y_true = np.asarray(y_true, dtype=float)
+            y_pred = np.asarray(y_pred, dtype=float)
+            if y_true.size == 4:
+                y_true = y_true.reshape(y_pred.shape)
+            p = np.clip(y_pred, eps, 1.0 - eps)
+            return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
     ),
     # --- categorical_cross_entropy
@@ -217,8 +500,30 @@ MUTANTS = [
     ),
     Mutant(
         "categorical_cross_entropy",
-        "no clipping",
-        "hidden",
+        "divided by y.shape[0]: k for a single (k,) sample",
+        "visible",
+        """
+        def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+            y = np.asarray(y_true_onehot, dtype=float)
+            p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
+            return float(-np.sum(y * np.log(p)) / y.shape[0])
+    """,
+    ),
+    Mutant(
+        "categorical_cross_entropy",
+        "class axis written as axis=1: fails on a single 1-D sample",
+        "visible",
+        """
+        def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+            y = np.asarray(y_true_onehot, dtype=float)
+            p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
+            return float(np.mean(-np.sum(y * np.log(p), axis=1)))
+    """,
+    ),
+    Mutant(
+        "categorical_cross_entropy",
+        "no clipping: 0 · ln 0 = nan",
+        "visible",
         """
         def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
             y = np.asarray(y_true_onehot, dtype=float)
@@ -228,13 +533,36 @@ MUTANTS = [
     ),
     Mutant(
         "categorical_cross_entropy",
-        "class axis written as axis=1: fails on a single 1-D sample",
-        "hidden",
+        "eps argument ignored (clips with a fixed 1e-7)",
+        "visible",
         """
         def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
             y = np.asarray(y_true_onehot, dtype=float)
-            p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
-            return float(np.mean(-np.sum(y * np.log(p), axis=1)))
+            p = np.clip(np.asarray(probs, dtype=float), 1e-7, 1.0 - 1e-7)
+            return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
+    """,
+    ),
+    Mutant(
+        "categorical_cross_entropy",
+        "clips the caller's array in place",
+        "visible",
+        """
+        def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+            y = np.asarray(y_true_onehot, dtype=float)
+            p = np.asarray(probs, dtype=float)
+            np.clip(p, eps, 1.0 - eps, out=p)
+            return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
+    """,
+    ),
+    Mutant(
+        "categorical_cross_entropy",
+        "k = 3 classes hard-coded (the visible examples' k)",
+        "hidden",
+        """
+        def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+            y = np.asarray(y_true_onehot, dtype=float).reshape(-1, 3)
+            p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps).reshape(-1, 3)
+            return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
     ),
     # --- softmax_cross_entropy_with_logits
@@ -266,8 +594,8 @@ MUTANTS = [
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
-        "naive softmax without max-subtraction, then log",
-        "hidden",
+        "naive softmax without max-subtraction, then log: overflows at 1000",
+        "visible",
         """
         def softmax_cross_entropy_with_logits(y_true_onehot, logits):
             y = np.asarray(y_true_onehot, dtype=float)
@@ -280,10 +608,49 @@ MUTANTS = [
     Mutant(
         "softmax_cross_entropy_with_logits",
         "two steps: clipped cross-entropy of the stable softmax",
-        "hidden",
+        "visible",
         """
         def softmax_cross_entropy_with_logits(y_true_onehot, logits):
             return categorical_cross_entropy(y_true_onehot, softmax(logits))
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_with_logits",
+        "global max of the whole batch instead of each row's (review M9)",
+        "visible",
+        """
+        def softmax_cross_entropy_with_logits(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float)
+            z = np.asarray(logits, dtype=float)
+            z_max = np.max(z)
+            log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
+            return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_with_logits",
+        "max without keepdims: fails on a batch",
+        "visible",
+        """
+        def softmax_cross_entropy_with_logits(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float)
+            z = np.asarray(logits, dtype=float)
+            z_max = np.max(z, axis=-1)
+            log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1))
+            return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_with_logits",
+        "k = 3 classes hard-coded (the visible examples' k)",
+        "hidden",
+        """
+        def softmax_cross_entropy_with_logits(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float).reshape(-1, 3)
+            z = np.asarray(logits, dtype=float).reshape(-1, 3)
+            z_max = np.max(z, axis=-1, keepdims=True)
+            log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
+            return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
     ),
     # --- softmax_cross_entropy_grad
@@ -313,7 +680,7 @@ MUTANTS = [
     Mutant(
         "softmax_cross_entropy_grad",
         "not divided by the batch size",
-        "hidden",
+        "visible",
         """
         def softmax_cross_entropy_grad(y_true_onehot, logits):
             y = np.asarray(y_true_onehot, dtype=float)
@@ -323,8 +690,8 @@ MUTANTS = [
     ),
     Mutant(
         "softmax_cross_entropy_grad",
-        "softmax without max-subtraction",
-        "hidden",
+        "softmax without max-subtraction: overflows at 1000",
+        "visible",
         """
         def softmax_cross_entropy_grad(y_true_onehot, logits):
             y = np.asarray(y_true_onehot, dtype=float)
@@ -332,6 +699,31 @@ MUTANTS = [
             e = np.exp(z)
             m = z.size // z.shape[-1]
             return (e / np.sum(e, axis=-1, keepdims=True) - y) / m
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_grad",
+        "shifts the caller's logits in place",
+        "visible",
+        """
+        def softmax_cross_entropy_grad(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float)
+            z = np.asarray(logits, dtype=float)
+            z -= np.max(z, axis=-1, keepdims=True)
+            m = z.size // z.shape[-1]
+            return (softmax(z, axis=-1) - y) / m
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_grad",
+        "k = 3 classes hard-coded (the visible examples' k)",
+        "hidden",
+        """
+        def softmax_cross_entropy_grad(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float)
+            z = np.asarray(logits, dtype=float)
+            rows = z.reshape(-1, 3)
+            return ((softmax(rows, axis=-1) - y.reshape(-1, 3)) / len(rows)).reshape(z.shape)
     """,
     ),
 ]
