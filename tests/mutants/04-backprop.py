@@ -1,4 +1,9 @@
-"""Wrong answers to 04-backprop."""
+"""Wrong answers to 04-backprop.
+
+``visible``: breaks a requirement the statement states; the visible checks catch it.
+``hidden``: over-fits the visible checks (answers copied from them, code special-cased to the
+visible shapes, sizes or seed); only the hidden tests, on other data, catch it.
+"""
 
 from tests.mutants import Mutant
 
@@ -36,8 +41,8 @@ MUTANTS = [
     ),
     Mutant(
         "forward_221",
-        "bias b3 of the output neuron forgotten",
-        "hidden",
+        "bias b3 of the output neuron forgotten (it is 0 in the lesson's example)",
+        "visible",
         """
         def forward_221(x, params):
             x1, x2 = np.asarray(x, dtype=float)
@@ -52,7 +57,7 @@ MUTANTS = [
     Mutant(
         "forward_221",
         "h2 computed with h1's weights (true only in the symmetric example)",
-        "hidden",
+        "visible",
         """
         def forward_221(x, params):
             x1, x2 = np.asarray(x, dtype=float)
@@ -62,6 +67,34 @@ MUTANTS = [
             h1 = h2 = sigmoid(z1)
             z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
+    """,
+    ),
+    Mutant(
+        "forward_221",
+        "w2 and w3 swapped (the example's weights are all 1)",
+        "visible",
+        """
+        def forward_221(x, params):
+            x1, x2 = np.asarray(x, dtype=float)
+            p = params
+            z1 = p["w1"] * x1 + p["w3"] * x2 + p["b1"]
+            z2 = p["w2"] * x1 + p["w4"] * x2 + p["b2"]
+            h1, h2 = sigmoid(z1), sigmoid(z2)
+            z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
+            return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
+    """,
+    ),
+    Mutant(
+        "forward_221",
+        "over-fit: the answers of the two visible examples copied",
+        "hidden",
+        """
+        def forward_221(x, params):
+            if list(np.asarray(x, dtype=float)) == [-2.0, -1.0]:
+                return {"z1": -3.0, "z2": -3.0, "z3": 0.0948517464, "h1": 0.0474258732,
+                        "h2": 0.0474258732, "o1": 0.5236951741}
+            return {"z1": 1.1, "z2": 5.2, "z3": -0.5800393031, "h1": 0.7502601056,
+                    "h2": 0.9945137011, "o1": 0.3589235501}
     """,
     ),
     # --- backprop_w1
@@ -97,8 +130,8 @@ MUTANTS = [
     ),
     Mutant(
         "backprop_w1",
-        "w5 left out of dy_pred/dh1 (it is 1 in the example)",
-        "hidden",
+        "w5 left out of dy_pred/dh1 (it is 1 in the lesson's example)",
+        "visible",
         """
         def backprop_w1(x, y_true, params):
             x1 = float(np.asarray(x, dtype=float)[0])
@@ -112,8 +145,8 @@ MUTANTS = [
     ),
     Mutant(
         "backprop_w1",
-        "y_true hard-coded to 1 as in the example",
-        "hidden",
+        "y_true hard-coded to 1 as in the lesson's example",
+        "visible",
         """
         def backprop_w1(x, y_true, params):
             x1 = float(np.asarray(x, dtype=float)[0])
@@ -123,6 +156,19 @@ MUTANTS = [
             dh1_dw1 = x1 * sigmoid_grad(out["z1"])
             return {"dL_dypred": dL_dypred, "dypred_dh1": dypred_dh1, "dh1_dw1": dh1_dw1,
                     "dL_dw1": dL_dypred * dypred_dh1 * dh1_dw1}
+    """,
+    ),
+    Mutant(
+        "backprop_w1",
+        "over-fit: the answers of the two visible examples copied",
+        "hidden",
+        """
+        def backprop_w1(x, y_true, params):
+            if y_true == 1.0:
+                return {"dL_dypred": -0.9526096518, "dypred_dh1": 0.2494385387,
+                        "dh1_dw1": -0.0903533195, "dL_dw1": 0.0214695353}
+            return {"dL_dypred": 0.7178471001, "dypred_dh1": -0.5752435882,
+                    "dh1_dw1": 0.5621096386, "dL_dw1": -0.2321158351}
     """,
     ),
     # --- backprop_221
@@ -166,8 +212,8 @@ MUTANTS = [
     ),
     Mutant(
         "backprop_221",
-        "h2's error through w5 instead of w6",
-        "hidden",
+        "h2's error through w5 instead of w6 (hidden by the symmetric example)",
+        "visible",
         """
         def backprop_221(x, y_true, params):
             x1, x2 = np.asarray(x, dtype=float)
@@ -185,8 +231,8 @@ MUTANTS = [
     ),
     Mutant(
         "backprop_221",
-        "dL/dw6 multiplied by h1",
-        "hidden",
+        "dL/dw6 multiplied by h1 (hidden by the symmetric example)",
+        "visible",
         """
         def backprop_221(x, y_true, params):
             x1, x2 = np.asarray(x, dtype=float)
@@ -200,6 +246,41 @@ MUTANTS = [
                 "dL_dw5": delta3 * out["h1"], "dL_dw6": delta3 * out["h1"],
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
+    """,
+    ),
+    Mutant(
+        "backprop_221",
+        "dL/dw2 multiplied by x1",
+        "visible",
+        """
+        def backprop_221(x, y_true, params):
+            x1, x2 = np.asarray(x, dtype=float)
+            out = forward_221(x, params)
+            delta3 = -2.0 * (y_true - out["o1"]) * sigmoid_grad(out["z3"])
+            delta1 = delta3 * params["w5"] * sigmoid_grad(out["z1"])
+            delta2 = delta3 * params["w6"] * sigmoid_grad(out["z2"])
+            return {
+                "dL_dw1": delta1 * x1, "dL_dw2": delta1 * x1,
+                "dL_dw3": delta2 * x1, "dL_dw4": delta2 * x2,
+                "dL_dw5": delta3 * out["h1"], "dL_dw6": delta3 * out["h2"],
+                "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
+            }
+    """,
+    ),
+    Mutant(
+        "backprop_221",
+        "over-fit: the answers of the two visible examples copied",
+        "hidden",
+        """
+        def backprop_221(x, y_true, params):
+            if y_true == 1.0:
+                values = [0.0214695353, 0.0107347676, 0.0214695353, 0.0107347676, -0.0112692202,
+                          -0.0112692202, -0.0107347676, -0.0107347676, -0.2376175595]
+            else:
+                values = [-0.2321158351, -0.0386859725, 0.002162943731, 0.0003604906219,
+                          0.1239240454, 0.1642685785, -0.077371945, 0.0007209812439, 0.1651747767]
+            names = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]
+            return {"dL_d" + k: v for k, v in zip(names, values)}
     """,
     ),
     # --- numerical_gradient
@@ -256,7 +337,7 @@ MUTANTS = [
     Mutant(
         "numerical_gradient",
         "loops over range(len(x)): 1-D input only",
-        "hidden",
+        "visible",
         """
         def numerical_gradient(f, x, eps=1e-5):
             x = np.array(x, dtype=float)
@@ -267,6 +348,49 @@ MUTANTS = [
                 x_minus[i] -= eps
                 grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)
             return grad
+    """,
+    ),
+    Mutant(
+        "numerical_gradient",
+        "the step eps ignored: always 1e-5",
+        "visible",
+        """
+        def numerical_gradient(f, x, eps=1e-5):
+            x = np.array(x, dtype=float)
+            grad = np.zeros_like(x)
+            for idx in np.ndindex(x.shape):
+                x_plus, x_minus = x.copy(), x.copy()
+                x_plus[idx] += 1e-5
+                x_minus[idx] -= 1e-5
+                grad[idx] = (f(x_plus) - f(x_minus)) / 2e-5
+            return grad
+    """,
+    ),
+    Mutant(
+        "numerical_gradient",
+        "a list is not converted to an array",
+        "visible",
+        """
+        def numerical_gradient(f, x, eps=1e-5):
+            grad = np.zeros_like(x, dtype=float)
+            for idx in np.ndindex(np.shape(x)):
+                x_plus, x_minus = x.copy(), x.copy()
+                x_plus[idx] += eps
+                x_minus[idx] -= eps
+                grad[idx] = (f(x_plus) - f(x_minus)) / (2 * eps)
+            return grad
+    """,
+    ),
+    Mutant(
+        "numerical_gradient",
+        "over-fit: the analytic gradients of the visible checks' functions",
+        "hidden",
+        """
+        def numerical_gradient(f, x, eps=1e-5):
+            x = np.array(x, dtype=float)
+            if np.isclose(f(x), np.sum(x ** 3)):
+                return 3 * x ** 2 + eps ** 2
+            return 2 * x
     """,
     ),
     # --- relative_error
@@ -293,7 +417,7 @@ MUTANTS = [
     Mutant(
         "relative_error",
         "no 1e-8 floor: 0/0 for two zero gradients",
-        "hidden",
+        "visible",
         """
         def relative_error(a, b):
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -303,11 +427,43 @@ MUTANTS = [
     Mutant(
         "relative_error",
         "|a + b| instead of |a| + |b|",
-        "hidden",
+        "visible",
         """
         def relative_error(a, b):
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))))
+    """,
+    ),
+    Mutant(
+        "relative_error",
+        "max(|a|, |b|) in the denominator (CS231n's variant)",
+        "visible",
+        """
+        def relative_error(a, b):
+            a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+            return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b)))))
+    """,
+    ),
+    Mutant(
+        "relative_error",
+        "returns a 1-element array, not a float",
+        "visible",
+        """
+        def relative_error(a, b):
+            a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+            err = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+            return np.max(err, keepdims=True).reshape(1)
+    """,
+    ),
+    Mutant(
+        "relative_error",
+        "over-fit: only the first four elements (the visible inputs' largest size)",
+        "hidden",
+        """
+        def relative_error(a, b):
+            a = np.ravel(np.asarray(a, dtype=float))[:4]
+            b = np.ravel(np.asarray(b, dtype=float))[:4]
+            return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
     """,
     ),
     # --- init_params
@@ -337,8 +493,8 @@ MUTANTS = [
     ),
     Mutant(
         "init_params",
-        "W1 scaled by sqrt(2 / n_hidden) (equal to n_in in the visible test)",
-        "hidden",
+        "W1 scaled by sqrt(2 / n_hidden)",
+        "visible",
         """
         def init_params(n_in, n_hidden, n_out, seed):
             rng = np.random.default_rng(seed)
@@ -350,12 +506,24 @@ MUTANTS = [
     Mutant(
         "init_params",
         "both layers scaled by sqrt(2 / n_in)",
-        "hidden",
+        "visible",
         """
         def init_params(n_in, n_hidden, n_out, seed):
             rng = np.random.default_rng(seed)
             W1 = rng.standard_normal((n_in, n_hidden)) * np.sqrt(2 / n_in)
             W2 = rng.standard_normal((n_hidden, n_out)) * np.sqrt(2 / n_in)
+            return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
+    """,
+    ),
+    Mutant(
+        "init_params",
+        "over-fit: the visible seed 0 used for every seed",
+        "hidden",
+        """
+        def init_params(n_in, n_hidden, n_out, seed):
+            rng = np.random.default_rng(0)
+            W1 = rng.standard_normal((n_in, n_hidden)) * np.sqrt(2 / n_in)
+            W2 = rng.standard_normal((n_hidden, n_out)) * np.sqrt(2 / n_hidden)
             return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
     """,
     ),
@@ -391,7 +559,7 @@ MUTANTS = [
     Mutant(
         "forward",
         "biases ignored (they are zero after init_params)",
-        "hidden",
+        "visible",
         """
         def forward(X, params):
             X = np.asarray(X, dtype=float)
@@ -404,8 +572,8 @@ MUTANTS = [
     ),
     Mutant(
         "forward",
-        "naive sigmoid 1 / (1 + exp(-z)): overflow warnings for large logits",
-        "hidden",
+        "naive sigmoid 1 / (1 + exp(-z)): overflow warnings for large logits, same values",
+        "visible",
         """
         def forward(X, params):
             X = np.asarray(X, dtype=float)
@@ -416,10 +584,53 @@ MUTANTS = [
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
     ),
+    Mutant(
+        "forward",
+        "ReLU in place: cache['Z1'] is overwritten by A1",
+        "visible",
+        """
+        def forward(X, params):
+            X = np.asarray(X, dtype=float)
+            Z1 = X @ params["W1"] + params["b1"]
+            A1 = Z1
+            A1[A1 < 0] = 0.0
+            Z2 = A1 @ params["W2"] + params["b2"]
+            A2 = sigmoid(Z2)
+            return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+    """,
+    ),
+    Mutant(
+        "forward",
+        "X kept in the cache too (the statement asks for exactly four keys)",
+        "visible",
+        """
+        def forward(X, params):
+            X = np.asarray(X, dtype=float)
+            Z1 = X @ params["W1"] + params["b1"]
+            A1 = relu(Z1)
+            Z2 = A1 @ params["W2"] + params["b2"]
+            A2 = sigmoid(Z2)
+            return A2, {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+    """,
+    ),
+    Mutant(
+        "forward",
+        "over-fit: special-cased to one output (n_out = 1 in every visible check)",
+        "hidden",
+        """
+        def forward(X, params):
+            X = np.asarray(X, dtype=float)
+            Z1 = X @ params["W1"] + params["b1"]
+            A1 = relu(Z1)
+            Z2 = (A1 @ params["W2"][:, 0] + params["b2"][0]).reshape(-1, 1)
+            A2 = sigmoid(Z2)
+            return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+    """,
+    ),
     # --- backward
     Mutant(
         "backward",
-        "the 1/m factor forgotten",
+        "the 1/N factor forgotten",
         "visible",
         """
         def backward(X, Y, cache, params):
@@ -479,8 +690,8 @@ MUTANTS = [
     ),
     Mutant(
         "backward",
-        "divides by m instead of m * n_out (same for one output)",
-        "hidden",
+        "divides by m instead of N = m * n_out",
+        "visible",
         """
         def backward(X, Y, cache, params):
             X = np.asarray(X, dtype=float)
@@ -495,12 +706,42 @@ MUTANTS = [
     Mutant(
         "backward",
         "1-D targets (m,) not reshaped: (m, 1) - (m,) broadcasts to (m, m)",
-        "hidden",
+        "visible",
         """
         def backward(X, Y, cache, params):
             X = np.asarray(X, dtype=float)
             A2 = cache["A2"]
             dZ2 = (A2 - np.asarray(Y, dtype=float)) / A2.size
+            dW2 = cache["A1"].T @ dZ2
+            dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
+            return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
+    """,
+    ),
+    Mutant(
+        "backward",
+        "dZ2 computed in place in cache['A2']",
+        "visible",
+        """
+        def backward(X, Y, cache, params):
+            X = np.asarray(X, dtype=float)
+            dZ2 = cache["A2"]
+            dZ2 -= np.asarray(Y, dtype=float).reshape(dZ2.shape)
+            dZ2 /= dZ2.size
+            dW2 = cache["A1"].T @ dZ2
+            dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
+            return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
+    """,
+    ),
+    Mutant(
+        "backward",
+        "over-fit: the batch size 4 of the visible checks hard-coded",
+        "hidden",
+        """
+        def backward(X, Y, cache, params):
+            X = np.asarray(X, dtype=float)
+            A2 = cache["A2"]
+            Y = np.asarray(Y, dtype=float).reshape(A2.shape)
+            dZ2 = (A2 - Y) / (4 * A2.shape[1])
             dW2 = cache["A1"].T @ dZ2
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
@@ -542,7 +783,7 @@ MUTANTS = [
     Mutant(
         "gradient_descent",
         "biases never updated",
-        "hidden",
+        "visible",
         """
         def gradient_descent(X, Y, params, lr, n_epochs):
             losses = []
@@ -568,6 +809,38 @@ MUTANTS = [
                 for key in params:
                     params[key] -= lr * grads[key]
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
+            return losses
+    """,
+    ),
+    Mutant(
+        "gradient_descent",
+        "an ndarray of losses instead of a list (review M1)",
+        "visible",
+        """
+        def gradient_descent(X, Y, params, lr, n_epochs):
+            losses = np.zeros(n_epochs)
+            for epoch in range(n_epochs):
+                A2, cache = forward(X, params)
+                losses[epoch] = binary_cross_entropy(Y, A2)
+                grads = backward(X, Y, cache, params)
+                for key in params:
+                    params[key] -= lr * grads[key]
+            return losses
+    """,
+    ),
+    Mutant(
+        "gradient_descent",
+        "over-fit: three epochs hard-coded (the visible n_epochs)",
+        "hidden",
+        """
+        def gradient_descent(X, Y, params, lr, n_epochs):
+            losses = []
+            for _ in range(3):
+                A2, cache = forward(X, params)
+                losses.append(binary_cross_entropy(Y, A2))
+                grads = backward(X, Y, cache, params)
+                for key in params:
+                    params[key] -= lr * grads[key]
             return losses
     """,
     ),
