@@ -271,6 +271,10 @@ EARLY_STOPPING_SEQUENCES = [
     ([3.0, 2.0, 2.5, 1.0, 1.0, 0.5], 1, 0.0),
     ([3.0, 2.0, 2.5, 1.0], 0, 0.0),
     (list(np.linspace(2.0, 0.1, 30)), 3, 0.0),
+    # the visible checks' sequences
+    ([1.0, 0.8, 0.9, 0.85, 0.95], 2, 0.0),
+    ([1.0, 1.0, 0.7, 0.8, 0.7, 0.7], 3, 0.0),
+    ([1.0, 0.95, 0.85, 0.84, 0.8], 2, 0.1),
 ]
 
 
@@ -343,7 +347,7 @@ def test_adam_equals_keras(ns):
 def test_no_stated_number_without_a_check(text):
     """Decimal numbers in the prose are the ones the tests above check (or are examples/inputs)."""
     allowed = {"0.0", "0.95", "0.02", "0.5", "0.3", "0.8", "0.9", "0.85", "1.0", "0.001", "0.01"}
-    allowed.add("0.32")
+    allowed |= {"0.32", "2.5", "3.5"}  # round(2.5) == 2, round(3.5) == 4: test_round_halves...
     found = set(re.findall(r"(?<![\w.])\d+\.\d+", text))
     assert found <= allowed, found - allowed
 
@@ -410,3 +414,47 @@ def test_what_the_text_says_about_the_experiments(run, text):
         assert run["roc_auc"](run["y_val"], scores) == pytest.approx(
             skm.roc_auc_score(run["y_val"], scores), abs=1e-12
         )
+
+
+def test_round_halves_of_the_statement(ns, text):
+    """The statement's rounding examples and the visible sizes for m = 10, 0.25 and 0.35."""
+    assert "round(2.5) == 2" in text and "round(3.5) == 4" in text
+    assert round(2.5) == 2 and round(3.5) == 4 and round(0.35 * 10) == 4 and round(0.25 * 10) == 2
+    X = np.arange(20).reshape(10, 2)
+    parts = ns["train_val_test_split"](X, np.arange(10).reshape(-1, 1), 0.25, 0.35, seed=0)
+    assert [len(a) for a in parts] == [4, 2, 4, 4, 2, 4]
+    assert parts[5].shape == (4, 1)
+
+
+def test_visible_expected_values_of_the_new_checks(ns):
+    """What the visible checks expect, from scikit-learn and the statements' formulas."""
+    # roc_auc with ties, and (4, 1) labels against (4,) scores
+    assert skm.roc_auc_score([0, 1, 0, 1, 1], [0.3, 0.3, 0.5, 0.5, 0.9]) == pytest.approx(2 / 3)
+    assert skm.roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
+    # confusion matrices: one class only, float against bool labels
+    kw = {"labels": [0, 1]}
+    np.testing.assert_array_equal(
+        skm.confusion_matrix([0, 0, 0], [0, 0, 0], **kw), [[3, 0], [0, 0]]
+    )
+    np.testing.assert_array_equal(
+        skm.confusion_matrix([0, 1, 1, 0], [0, 1, 0, 0], **kw), [[2, 0], [1, 1]]
+    )
+    # zero denominators: the «always healthy» model and nothing positive anywhere
+    y_sick, healthy, zeros = np.array([1] * 5 + [0] * 95), np.zeros(100, int), np.zeros(6, int)
+    for name, score in [
+        ("precision", skm.precision_score),
+        ("recall", skm.recall_score),
+        ("f1_score", skm.f1_score),
+    ]:
+        for t, p in [(y_sick, healthy), (zeros, zeros)]:
+            assert score(t, p, zero_division=0) == 0.0 == ns[name](t, p)
+    assert skm.accuracy_score(zeros, zeros) == 1.0
+    # l2_penalty of the three-layer example: Keras's l2(lam) = lam * sum(W**2)
+    assert 0.1 * (1 + 1 + 4 + 0 + 9) == pytest.approx(1.5)
+    # dropout: the values example keeps some and drops some entries
+    mask = np.random.default_rng(2).random((2, 3)) < 0.5
+    assert 0 < mask.sum() < mask.size
+    A = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+    out, got_mask = ns["dropout_forward"](A, 0.5, np.random.default_rng(2))
+    np.testing.assert_array_equal(got_mask, mask)
+    np.testing.assert_allclose(out, np.where(mask, A / 0.5, 0.0), rtol=1e-15)

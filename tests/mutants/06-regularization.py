@@ -22,7 +22,7 @@ MUTANTS = [
     Mutant(
         "train_val_test_split",
         "int() truncates the sizes instead of round()",
-        "hidden",
+        "visible",
         """
         def train_val_test_split(X, y, val_size, test_size, seed):
             X, y = np.asarray(X), np.asarray(y)
@@ -57,7 +57,7 @@ MUTANTS = [
     Mutant(
         "l2_penalty",
         "keys W1 and W2 hard-coded",
-        "hidden",
+        "visible",
         """
         def l2_penalty(params, lam):
             return float(lam * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2)))
@@ -120,7 +120,7 @@ MUTANTS = [
     Mutant(
         "dropout_forward",
         "fresh generator with seed 0 instead of the given rng",
-        "hidden",
+        "visible",
         """
         def dropout_forward(A, keep_prob, rng):
             A = np.asarray(A, dtype=float)
@@ -183,7 +183,7 @@ MUTANTS = [
     Mutant(
         "early_stopping",
         "min_delta ignored",
-        "hidden",
+        "visible",
         """
         class EarlyStopping:
             def __init__(self, patience, min_delta=0):
@@ -203,7 +203,7 @@ MUTANTS = [
     Mutant(
         "early_stopping",
         "counter of bad epochs never reset",
-        "hidden",
+        "visible",
         """
         class EarlyStopping:
             def __init__(self, patience, min_delta=0):
@@ -223,7 +223,7 @@ MUTANTS = [
     Mutant(
         "early_stopping",
         "an equal loss counts as an improvement",
-        "hidden",
+        "visible",
         """
         class EarlyStopping:
             def __init__(self, patience, min_delta=0):
@@ -256,7 +256,7 @@ MUTANTS = [
     Mutant(
         "confusion_matrix",
         "labels taken from the data (np.unique): not 2x2 for one class",
-        "hidden",
+        "visible",
         """
         def confusion_matrix(y_true, y_pred):
             t = np.asarray(y_true).reshape(-1).astype(int)
@@ -268,7 +268,7 @@ MUTANTS = [
     Mutant(
         "confusion_matrix",
         "shapes not flattened: (m, 1) against (m,) broadcasts",
-        "hidden",
+        "visible",
         """
         def confusion_matrix(y_true, y_pred):
             t = np.asarray(y_true).astype(int)
@@ -329,7 +329,7 @@ MUTANTS = [
     Mutant(
         "metrics",
         "no zero-division guard: nan and a RuntimeWarning",
-        "hidden",
+        "visible",
         """
         def accuracy(y_true, y_pred):
             (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
@@ -351,7 +351,7 @@ MUTANTS = [
     Mutant(
         "metrics",
         "degenerate precision counted as 1",
-        "hidden",
+        "visible",
         """
         def _safe_divide(numerator, denominator):
             return float(numerator / denominator) if denominator > 0 else 1.0
@@ -377,7 +377,7 @@ MUTANTS = [
     Mutant(
         "roc_auc",
         "AUC ignoring ties",
-        "hidden",
+        "visible",
         """
         def roc_auc(y_true, scores):
             y_true = np.asarray(y_true).reshape(-1)
@@ -391,7 +391,7 @@ MUTANTS = [
     Mutant(
         "roc_auc",
         "ties counted as wins (>=)",
-        "hidden",
+        "visible",
         """
         def roc_auc(y_true, scores):
             y_true = np.asarray(y_true).reshape(-1)
@@ -425,6 +425,417 @@ MUTANTS = [
             if len(np.unique(y_true)) < 2:
                 raise ValueError("нужны оба класса")
             return float(np.mean((np.asarray(scores).reshape(-1) >= 0.5) == y_true))
+    """,
+    ),
+]
+
+# Wrong answers added for issue 14 (fair grading): the reviews' wrong answers, and for every
+# exercise an over-fitting one (hard-coded for, or special-cased to, the visible inputs).
+MUTANTS += [
+    # --- train_val_test_split
+    Mutant(
+        "train_val_test_split",
+        "int(x + 0.5) instead of round(): halves rounded up",
+        "visible",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            X, y = np.asarray(X), np.asarray(y)
+            m = X.shape[0]
+            n_test, n_val = int(test_size * m + 0.5), int(val_size * m + 0.5)
+            order = np.random.default_rng(seed).permutation(m)
+            test_idx, val_idx = order[:n_test], order[n_test:n_test + n_val]
+            train_idx = order[n_test + n_val:]
+            return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
+    """,
+    ),
+    Mutant(
+        "train_val_test_split",
+        "X and y shuffled in place",
+        "visible",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            m = X.shape[0]
+            n_test, n_val = round(test_size * m), round(val_size * m)
+            order = np.random.default_rng(seed).permutation(m)
+            X[:] = X[order]
+            y[:] = y[order]
+            return (X[n_test + n_val:], X[n_test:n_test + n_val], X[:n_test],
+                    y[n_test + n_val:], y[n_test:n_test + n_val], y[:n_test])
+    """,
+    ),
+    Mutant(
+        "train_val_test_split",
+        "y flattened: (m, 1) targets come back as (n,)",
+        "visible",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            X, y = np.asarray(X), np.asarray(y).reshape(-1)
+            m = X.shape[0]
+            n_test, n_val = round(test_size * m), round(val_size * m)
+            order = np.random.default_rng(seed).permutation(m)
+            test_idx, val_idx = order[:n_test], order[n_test:n_test + n_val]
+            train_idx = order[n_test + n_val:]
+            return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
+    """,
+    ),
+    Mutant(
+        "train_val_test_split",
+        "returns a list instead of a tuple",
+        "visible",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            m = X.shape[0]
+            n_test, n_val = round(test_size * m), round(val_size * m)
+            order = np.random.default_rng(seed).permutation(m)
+            idx = [order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]]
+            return [X[i] for i in idx] + [y[i] for i in idx]
+    """,
+    ),
+    Mutant(
+        "train_val_test_split",
+        "seed ignored: the visible seed 0 hard-coded",
+        "hidden",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            m = X.shape[0]
+            n_test, n_val = round(test_size * m), round(val_size * m)
+            order = np.random.default_rng(0).permutation(m)
+            test_idx, val_idx = order[:n_test], order[n_test:n_test + n_val]
+            train_idx = order[n_test + n_val:]
+            return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
+    """,
+    ),
+    Mutant(
+        "train_val_test_split",
+        "X assumed 2-D: features flattened",
+        "hidden",
+        """
+        def train_val_test_split(X, y, val_size, test_size, seed):
+            m = X.shape[0]
+            X = X.reshape(m, -1)
+            n_test, n_val = round(test_size * m), round(val_size * m)
+            order = np.random.default_rng(seed).permutation(m)
+            test_idx, val_idx = order[:n_test], order[n_test:n_test + n_val]
+            train_idx = order[n_test + n_val:]
+            return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
+    """,
+    ),
+    # --- l2_penalty
+    Mutant(
+        "l2_penalty",
+        "weights squared in place (W **= 2)",
+        "visible",
+        """
+        def l2_penalty(params, lam):
+            total = 0.0
+            for key, value in params.items():
+                if key.startswith("W"):
+                    value **= 2
+                    total += value.sum()
+            return float(lam * total)
+    """,
+    ),
+    Mutant(
+        "l2_penalty",
+        "returns a numpy array of shape (1,)",
+        "visible",
+        """
+        def l2_penalty(params, lam):
+            total = sum(np.sum(v**2) for k, v in params.items() if k.startswith("W"))
+            return lam * np.array([total])
+    """,
+    ),
+    Mutant(
+        "l2_penalty",
+        "keys W1, W2, W3 of the visible networks hard-coded",
+        "hidden",
+        """
+        def l2_penalty(params, lam):
+            keys = [key for key in ("W1", "W2", "W3") if key in params]
+            return float(lam * sum(np.sum(params[key] ** 2) for key in keys))
+    """,
+    ),
+    # --- l2_grad
+    Mutant(
+        "l2_grad",
+        "weights scaled in place (W *= 2 * lam)",
+        "visible",
+        """
+        def l2_grad(params, lam):
+            grads = {}
+            for key, value in params.items():
+                if key.startswith("W"):
+                    value *= 2 * lam
+                    grads[key] = value
+                else:
+                    grads[key] = np.zeros_like(value)
+            return grads
+    """,
+    ),
+    Mutant(
+        "l2_grad",
+        "gradients only for the weights (bias keys missing)",
+        "visible",
+        """
+        def l2_grad(params, lam):
+            return {key: 2 * lam * value for key, value in params.items() if key.startswith("W")}
+    """,
+    ),
+    # --- dropout_forward
+    Mutant(
+        "dropout_forward",
+        "A ignored: returns mask / keep_prob (the all-ones example hides it)",
+        "visible",
+        """
+        def dropout_forward(A, keep_prob, rng):
+            mask = rng.random(A.shape) < keep_prob
+            return mask / keep_prob, mask
+    """,
+    ),
+    Mutant(
+        "dropout_forward",
+        "mask marks the dropped units",
+        "visible",
+        """
+        def dropout_forward(A, keep_prob, rng):
+            dropped = rng.random(A.shape) >= keep_prob
+            return A * ~dropped / keep_prob, dropped
+    """,
+    ),
+    Mutant(
+        "dropout_forward",
+        "fresh generator seeded like the visible one (default_rng(1))",
+        "visible",
+        """
+        def dropout_forward(A, keep_prob, rng):
+            mask = np.random.default_rng(1).random(A.shape) < keep_prob
+            return A * mask / keep_prob, mask
+    """,
+    ),
+    Mutant(
+        "dropout_forward",
+        "A assumed 2-D: reshaped to (rows, -1)",
+        "hidden",
+        """
+        def dropout_forward(A, keep_prob, rng):
+            A = A.reshape(A.shape[0], -1)
+            mask = rng.random(A.shape) < keep_prob
+            return A * mask / keep_prob, mask
+    """,
+    ),
+    # --- early_stopping
+    Mutant(
+        "early_stopping",
+        "True only when the counter equals patience (==)",
+        "visible",
+        """
+        class EarlyStopping:
+            def __init__(self, patience, min_delta=0):
+                self.patience, self.min_delta = patience, min_delta
+                self.best, self.best_epoch, self.epoch, self.wait = np.inf, None, 0, 0
+
+            def update(self, val_loss):
+                if val_loss < self.best - self.min_delta:
+                    self.best, self.best_epoch, self.wait = val_loss, self.epoch, 0
+                    self.epoch += 1
+                    return False
+                self.wait += 1
+                self.epoch += 1
+                return self.wait == self.patience
+    """,
+    ),
+    Mutant(
+        "early_stopping",
+        "best value tracked on any decrease, improvement judged with min_delta",
+        "visible",
+        """
+        class EarlyStopping:
+            def __init__(self, patience, min_delta=0):
+                self.patience, self.min_delta = patience, min_delta
+                self.best, self.best_epoch, self.epoch, self.wait = np.inf, None, 0, 0
+
+            def update(self, val_loss):
+                improved = val_loss < self.best - self.min_delta
+                if val_loss < self.best:
+                    self.best = val_loss
+                if improved:
+                    self.best_epoch, self.wait = self.epoch, 0
+                else:
+                    self.wait += 1
+                self.epoch += 1
+                return (not improved) and self.wait >= self.patience
+    """,
+    ),
+    Mutant(
+        "early_stopping",
+        "patience = 0 read as 'never stop' (the visible patience is never 0)",
+        "hidden",
+        """
+        class EarlyStopping:
+            def __init__(self, patience, min_delta=0):
+                self.patience, self.min_delta = patience, min_delta
+                self.best, self.best_epoch, self.epoch, self.wait = np.inf, None, 0, 0
+
+            def update(self, val_loss):
+                improved = val_loss < self.best - self.min_delta
+                if improved:
+                    self.best, self.best_epoch, self.wait = val_loss, self.epoch, 0
+                else:
+                    self.wait += 1
+                self.epoch += 1
+                return bool(self.patience) and (not improved) and self.wait >= self.patience
+    """,
+    ),
+    # --- confusion_matrix
+    Mutant(
+        "confusion_matrix",
+        "np.bincount on the labels as given: float labels raise",
+        "visible",
+        """
+        def confusion_matrix(y_true, y_pred):
+            t = np.asarray(y_true).reshape(-1)
+            p = np.asarray(y_pred).reshape(-1)
+            return np.bincount(2 * t + p, minlength=4).reshape(2, 2)
+    """,
+    ),
+    Mutant(
+        "confusion_matrix",
+        "counts kept in uint8: wrap past 255 (the visible data are small)",
+        "hidden",
+        """
+        def confusion_matrix(y_true, y_pred):
+            t = np.asarray(y_true).reshape(-1).astype(int)
+            p = np.asarray(y_pred).reshape(-1).astype(int)
+            cm = np.zeros((2, 2), dtype=np.uint8)
+            np.add.at(cm, (t, p), 1)
+            return cm
+    """,
+    ),
+    # --- metrics
+    Mutant(
+        "metrics",
+        "accuracy as np.mean(y_true == y_pred) without reshape: (m, 1) against (m,) broadcasts",
+        "visible",
+        """
+        def _safe_divide(numerator, denominator):
+            return float(numerator / denominator) if denominator > 0 else 0.0
+
+        def accuracy(y_true, y_pred):
+            return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+
+        def precision(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fp)
+
+        def recall(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fn)
+
+        def f1_score(y_true, y_pred):
+            p, r = precision(y_true, y_pred), recall(y_true, y_pred)
+            return _safe_divide(2 * p * r, p + r)
+    """,
+    ),
+    Mutant(
+        "metrics",
+        "metrics returned as float32",
+        "visible",
+        """
+        def _safe_divide(numerator, denominator):
+            return np.float32(numerator / denominator) if denominator > 0 else np.float32(0.0)
+
+        def accuracy(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp + tn, tn + fp + fn + tp)
+
+        def precision(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fp)
+
+        def recall(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fn)
+
+        def f1_score(y_true, y_pred):
+            p, r = precision(y_true, y_pred), recall(y_true, y_pred)
+            return _safe_divide(2 * p * r, p + r)
+    """,
+    ),
+    Mutant(
+        "metrics",
+        "F1 as the arithmetic mean, patched for the visible example",
+        "hidden",
+        """
+        def _safe_divide(numerator, denominator):
+            return float(numerator / denominator) if denominator > 0 else 0.0
+
+        def accuracy(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp + tn, tn + fp + fn + tp)
+
+        def precision(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fp)
+
+        def recall(y_true, y_pred):
+            (tn, fp), (fn, tp) = confusion_matrix(y_true, y_pred)
+            return _safe_divide(tp, tp + fn)
+
+        def f1_score(y_true, y_pred):
+            p, r = precision(y_true, y_pred), recall(y_true, y_pred)
+            if p + r == 0:
+                return 0.0
+            if abs(p - 2 / 3) < 1e-12 and abs(r - 1 / 2) < 1e-12:
+                return 4 / 7
+            return (p + r) / 2
+    """,
+    ),
+    # --- roc_auc
+    Mutant(
+        "roc_auc",
+        "ValueError with an English message",
+        "visible",
+        """
+        def roc_auc(y_true, scores):
+            y_true = np.asarray(y_true).reshape(-1)
+            scores = np.asarray(scores, dtype=float).reshape(-1)
+            pos, neg = scores[y_true == 1], scores[y_true == 0]
+            if len(pos) == 0 or len(neg) == 0:
+                raise ValueError("Only one class present in y_true")
+            wins = np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])
+            return float(wins / (len(pos) * len(neg)))
+    """,
+    ),
+    Mutant(
+        "roc_auc",
+        "no reshape: (m, 1) labels against (m,) scores raise IndexError",
+        "visible",
+        """
+        def roc_auc(y_true, scores):
+            y_true = np.asarray(y_true)
+            scores = np.asarray(scores, dtype=float)
+            pos, neg = scores[y_true == 1], scores[y_true == 0]
+            if len(pos) == 0 or len(neg) == 0:
+                raise ValueError("в y_true только один класс")
+            wins = np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])
+            return float(wins / (len(pos) * len(neg)))
+    """,
+    ),
+    Mutant(
+        "roc_auc",
+        "trapezoids on a fixed grid of thresholds 0, 0.05, ..., 1 (the visible scores lie on it)",
+        "hidden",
+        """
+        def roc_auc(y_true, scores):
+            y_true = np.asarray(y_true).reshape(-1)
+            scores = np.asarray(scores, dtype=float).reshape(-1)
+            pos, neg = scores[y_true == 1], scores[y_true == 0]
+            if len(pos) == 0 or len(neg) == 0:
+                raise ValueError("в y_true только один класс")
+            thresholds = np.round(np.arange(1.0, -0.001, -0.05), 2)
+            tpr = np.r_[0.0, [np.mean(pos >= th) for th in thresholds], 1.0]
+            fpr = np.r_[0.0, [np.mean(neg >= th) for th in thresholds], 1.0]
+            return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
     """,
     ),
 ]
