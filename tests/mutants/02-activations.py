@@ -100,6 +100,20 @@ MUTANTS = [
     ),
     Mutant(
         "sigmoid",
+        "math.exp: numbers only",
+        "visible",
+        """
+        import math
+
+
+        def sigmoid(x):
+            if x >= 0:
+                return 1.0 / (1.0 + math.exp(-x))
+            return math.exp(x) / (1.0 + math.exp(x))
+    """,
+    ),
+    Mutant(
+        "sigmoid",
         "loops for numbers, 1-D and 2-D inputs only",
         "hidden",
         _loops(
