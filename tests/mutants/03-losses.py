@@ -362,6 +362,17 @@ MUTANTS = [
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
     ),
+    Mutant(
+        "binary_cross_entropy",
+        "hard labels only: the term chosen by y == 1",
+        "visible",
+        """
+        def binary_cross_entropy(y_true, y_pred, eps=1e-7):
+            p = np.clip(np.asarray(y_pred, dtype=float), eps, 1.0 - eps)
+            y = np.asarray(y_true, dtype=float).reshape(p.shape)
+            return float(np.mean(np.where(y == 1, -np.log(p), -np.log(1.0 - p))))
+    """,
+    ),
     # --- binary_cross_entropy_grad
     Mutant(
         "binary_cross_entropy_grad",
@@ -475,6 +486,17 @@ MUTANTS = [
             return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
     ),
+    Mutant(
+        "binary_cross_entropy_grad",
+        "hard labels only: the branch chosen by y == 1",
+        "visible",
+        """
+        def binary_cross_entropy_grad(y_true, y_pred, eps=1e-7):
+            p = np.clip(np.asarray(y_pred, dtype=float), eps, 1.0 - eps)
+            y = np.asarray(y_true, dtype=float).reshape(p.shape)
+            return np.where(y == 1, -1.0 / p, 1.0 / (1.0 - p)) / p.size
+    """,
+    ),
     # --- categorical_cross_entropy
     Mutant(
         "categorical_cross_entropy",
@@ -565,6 +587,18 @@ MUTANTS = [
             return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
     ),
+    Mutant(
+        "categorical_cross_entropy",
+        "hard labels only: -ln p of the argmax class",
+        "visible",
+        """
+        def categorical_cross_entropy(y_true_onehot, probs, eps=1e-7):
+            y = np.atleast_2d(np.asarray(y_true_onehot, dtype=float))
+            p = np.clip(np.atleast_2d(np.asarray(probs, dtype=float)), eps, 1.0 - eps)
+            picked = p[np.arange(len(p)), np.argmax(y, axis=-1)]
+            return float(np.mean(-np.log(picked)))
+    """,
+    ),
     # --- softmax_cross_entropy_with_logits
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -653,6 +687,20 @@ MUTANTS = [
             return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
     ),
+    Mutant(
+        "softmax_cross_entropy_with_logits",
+        "hard labels only: the argmax class's log-probability",
+        "visible",
+        """
+        def softmax_cross_entropy_with_logits(y_true_onehot, logits):
+            y = np.atleast_2d(np.asarray(y_true_onehot, dtype=float))
+            z = np.atleast_2d(np.asarray(logits, dtype=float))
+            z_max = np.max(z, axis=-1, keepdims=True)
+            lse = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
+            log_p = z - lse
+            return float(np.mean(-log_p[np.arange(len(z)), np.argmax(y, axis=-1)]))
+    """,
+    ),
     # --- softmax_cross_entropy_grad
     Mutant(
         "softmax_cross_entropy_grad",
@@ -724,6 +772,20 @@ MUTANTS = [
             z = np.asarray(logits, dtype=float)
             rows = z.reshape(-1, 3)
             return ((softmax(rows, axis=-1) - y.reshape(-1, 3)) / len(rows)).reshape(z.shape)
+    """,
+    ),
+    Mutant(
+        "softmax_cross_entropy_grad",
+        "hard labels only: 1 subtracted at the argmax class",
+        "visible",
+        """
+        def softmax_cross_entropy_grad(y_true_onehot, logits):
+            y = np.asarray(y_true_onehot, dtype=float)
+            z = np.asarray(logits, dtype=float)
+            probs = softmax(z, axis=-1).reshape(-1, z.shape[-1])
+            rows = np.arange(len(probs))
+            probs[rows, np.argmax(y.reshape(probs.shape), axis=-1)] -= 1.0
+            return (probs / len(probs)).reshape(z.shape)
     """,
     ),
 ]
