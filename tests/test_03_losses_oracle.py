@@ -461,3 +461,90 @@ def test_visible_expected_values_within_a_tenth_of_tolerance_of_exact(nb, ns, ex
     with contextlib.redirect_stdout(io.StringIO()) as out:
         exec(compile(_cell(nb, f"{exercise}-visible"), f"<{exercise}-visible>", "exec"), space)
     assert "Видимые проверки пройдены ✓" in out.getvalue()
+
+
+# --- the input contract: hidden tests stay inside it, visible checks cover it -----------------
+#
+# The statements promise: MSE and BCE (and their gradients) take numbers, lists or arrays of any
+# shape, of one shape or the pair (m,) / (m, 1) in either order; the cross-entropies of k classes
+# take lists or arrays of shape (m, k), or (k,) for one sample, of one shape.
+
+ELEMENTWISE = {"mse_loss", "mse_grad", "binary_cross_entropy", "binary_cross_entropy_grad"}
+CONTRACT_COVERAGE = {
+    "elementwise": {
+        "number",
+        "list",
+        "array",
+        "mixed (m,) (m, 1)",
+        "mixed (m, 1) (m,)",
+        "matrix (m, k)",
+    },
+    "classes": {"list", "array", "one sample (k,)", "batch (m, k), m > 1"},
+}
+
+
+def _arg_kind(x) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        return "bool"
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(x, list):
+        return "list"
+    if isinstance(x, np.ndarray):
+        return "array"
+    return type(x).__name__
+
+
+def _features(exercise: str, args, kwargs) -> set[str]:
+    """What one call exercises; AssertionError when it is outside the statement's contract."""
+    assert len(args) == 2, f"{exercise}: called with {len(args)} positional arguments"
+    assert set(kwargs) <= ({"eps"} if "entropy" in exercise else set()), kwargs
+    assert all(isinstance(v, float) and 0 < v < 0.5 for v in kwargs.values()), kwargs
+    kinds = {_arg_kind(a) for a in args}
+    a, b = (np.shape(x) for x in args)
+    if exercise in ELEMENTWISE:
+        assert kinds <= {"number", "list", "array"}, f"{exercise}: argument types {kinds}"
+        feats = set(kinds)
+        if a != b:
+            assert len(a) in (1, 2) and {a, b} == {(a[0],), (a[0], 1)}, f"{exercise}: {a}, {b}"
+            feats.add("mixed (m,) (m, 1)" if len(a) == 1 else "mixed (m, 1) (m,)")
+        elif len(a) == 2 and a[0] > 1 and a[1] > 1:
+            feats.add("matrix (m, k)")
+        return feats
+    assert kinds <= {"list", "array"}, f"{exercise}: argument types {kinds}"
+    assert a == b and len(a) in (1, 2), f"{exercise}: shapes {a}, {b}"
+    feats = set(kinds)
+    feats.add("one sample (k,)" if len(a) == 1 else "batch (m, k), m > 1" if a[0] > 1 else "")
+    return feats - {""}
+
+
+def _recording_namespace(ns, seen: dict) -> dict:
+    space = _exact_namespace(ns)
+    for name, func in EXACT.items():
+
+        def recorder(*args, _name=name, _func=func, **kwargs):
+            seen.setdefault(_name, set()).update(_features(_name, args, kwargs))
+            return _func(*args, **kwargs)
+
+        space[name] = recorder
+    space["expect"] = lambda key, value, **tolerances: None
+    return space
+
+
+@pytest.mark.parametrize("exercise", sorted(EXACT))
+def test_hidden_tests_stay_inside_the_input_contract(nb, ns, exercise):
+    seen: dict = {}
+    space = _recording_namespace(ns, seen)
+    exec(compile(_cell(nb, f"{exercise}-hidden"), f"<{exercise}-hidden>", "exec"), space)
+    assert exercise in seen
+
+
+@pytest.mark.parametrize("exercise", sorted(EXACT))
+def test_visible_checks_cover_the_input_contract(nb, ns, exercise):
+    seen: dict = {}
+    space = _recording_namespace(ns, seen)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(_cell(nb, f"{exercise}-visible"), f"<{exercise}-visible>", "exec"), space)
+    family = "elementwise" if exercise in ELEMENTWISE else "classes"
+    missing = CONTRACT_COVERAGE[family] - seen.get(exercise, set())
+    assert not missing, f"{exercise}: no visible check exercises {sorted(missing)}"
