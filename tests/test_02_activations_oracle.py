@@ -6,6 +6,8 @@ cells is executed into a namespace. Every number the notebook's text states is c
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import warnings
 from decimal import Decimal, localcontext
@@ -395,3 +397,87 @@ def test_hidden_tolerances_accept_other_sound_formulas():
             rtol, atol = doc["tolerances"][key]
             problem = reference.compare(values[key], f(x), rtol, atol)
             assert problem is None, (name, key, problem)
+
+
+# --- the tests stay inside the input contract the statements give ---------------------------------
+
+FUNCTIONS = ACTIVATIONS + tuple(f"{a}_grad" for a in ACTIVATIONS) + ("softmax",)
+
+
+def _kind(x) -> str:
+    """'number', 'int-list', 'list' or 'array' — or 'other' (outside every statement)."""
+    if isinstance(x, (bool, np.bool_)):
+        return "other"
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(x, np.ndarray):
+        return "array" if x.dtype.kind in "iuf" else "other"
+    if isinstance(x, list):
+        flat = np.asarray(x, dtype=object).ravel().tolist()
+        if not flat or not all(_kind(v) == "number" for v in flat):
+            return "other"
+        return "int-list" if all(isinstance(v, int) for v in flat) else "list"
+    return "other"
+
+
+def _calls_by_test_cells() -> dict[str, dict[str, list]]:
+    """{"visible"|"hidden": {function: [(kind of x, ndim, kwargs), ...]}} as the test cells call."""
+    nb = notebooks.read(COURSE.source_notebook(ASSIGNMENT))
+    ns = solution_namespace(nb)
+    ns["expect"] = lambda *args, **kwargs: None
+    calls: dict[str, dict[str, list]] = {"visible": {}, "hidden": {}}
+    phase = {"now": None}
+
+    def recording(name, f):
+        def wrapper(x, *args, **kwargs):
+            if phase["now"] is not None:
+                calls[phase["now"]].setdefault(name, []).append(
+                    (_kind(x), np.ndim(x), args, kwargs)
+                )
+            saved, phase["now"] = phase["now"], None  # calls from inside another function
+            try:
+                return f(x, *args, **kwargs)
+            finally:
+                phase["now"] = saved
+
+        return wrapper
+
+    for name in FUNCTIONS:
+        ns[name] = recording(name, ns[name])
+    for ex in notebooks.exercises(nb):
+        for part in ("visible", "hidden"):
+            phase["now"] = part
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                warnings.simplefilter("ignore")
+                exec(compile(nb.cells[ex.cells[part]].source, f"<{ex.name}-{part}>", "exec"), ns)
+            phase["now"] = None
+    return calls
+
+
+def test_test_cells_stay_inside_the_input_contract():
+    calls = _calls_by_test_cells()
+    for part, by_function in calls.items():
+        assert set(by_function) == set(FUNCTIONS), (part, set(FUNCTIONS) - set(by_function))
+        for name, made in by_function.items():
+            for kind, ndim, args, kwargs in made:
+                assert kind != "other", (part, name, kind)
+                if name == "softmax":
+                    # A list or an array of any shape, not a number; axis an existing axis.
+                    assert kind != "number" and ndim >= 1, (part, name, kind)
+                    axis = kwargs.get("axis", args[0] if args else -1)
+                    assert isinstance(axis, int) and -ndim <= axis < ndim, (part, name, axis)
+                if name.startswith("leaky_relu"):
+                    alpha = kwargs.get("alpha", args[0] if args else 0.01)
+                    assert isinstance(alpha, float) and 0 <= alpha <= 1, (part, name, alpha)
+
+
+def test_every_kind_of_input_the_hidden_tests_pass_is_shown_visibly():
+    """Fairness: a number, a list, a list of integers, a matrix the hidden tests give a function
+    has its visible counterpart, so a student sees that the function must accept it."""
+    calls = _calls_by_test_cells()
+    for name in FUNCTIONS:
+        hidden = {kind for kind, *_ in calls["hidden"][name]}
+        visible = {kind for kind, *_ in calls["visible"][name]}
+        assert hidden <= visible | {"array"}, (name, hidden - visible)
+        assert "array" in visible, name
+        assert max(ndim for _, ndim, *_ in calls["visible"][name]) >= 2, name
