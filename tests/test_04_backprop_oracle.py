@@ -1,14 +1,21 @@
 """04-backprop against independent oracles: SciPy for the worked example and the numbers the text
-states, TensorFlow's GradientTape for the 2-2-1 gradients and the vectorised network."""
+states, TensorFlow's GradientTape for the 2-2-1 gradients and the vectorised network, exact
+arithmetic (``decimal``) for every recorded reference value and every visible check."""
 
 from __future__ import annotations
+
+import contextlib
+import copy
+import decimal
+import io
+import json
 
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
 from scipy.special import expit
 
-from autograder import notebooks
+from autograder import notebooks, reference
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 
@@ -259,3 +266,257 @@ def test_xor_is_learned(sol):
     losses = sol["gradient_descent"](X, Y, params, lr=0.5, n_epochs=2000)
     assert losses[-1] < 0.01 < losses[0]
     assert np.all((sol["forward"](X, params)[0] > 0.5) == Y)
+
+
+# --- exact arithmetic: the recorded references and the visible checks -----------------------------
+#
+# Each exercise is re-implemented in exact arithmetic (``decimal``, 60 digits; every float input is
+# taken at its exact binary value, results are rounded once). The hidden test cells then run with
+# these oracles in place of the solution: every recorded reference value must lie within a tenth
+# of its key's tolerance of the oracle's, so an answer closer to the exact value than the solution
+# can never lose points. The visible test cells run with the oracles too, at a tenth of their
+# tolerances.
+
+_CTX = decimal.Context(prec=60, Emax=10**6, Emin=-(10**6))
+_D = np.vectorize(lambda v: decimal.Decimal(float(v)), otypes=[object])
+_F = np.vectorize(float, otypes=[float])
+_EXP = np.vectorize(lambda v: v.exp(), otypes=[object])
+_LN = np.vectorize(lambda v: v.ln(), otypes=[object])
+
+
+def _dec(x):
+    return _D(np.asarray(x, dtype=float))
+
+
+def _sig(z):
+    return 1 / (1 + _EXP(-z))
+
+
+def _exact(func):
+    def wrapped(*args, **kwargs):
+        with decimal.localcontext(_CTX):
+            return func(*args, **kwargs)
+
+    return wrapped
+
+
+def _fwd221(x, params):
+    x1, x2 = _dec(x)
+    p = {k: decimal.Decimal(float(v)) for k, v in params.items()}
+    z1 = p["w1"] * x1 + p["w2"] * x2 + p["b1"]
+    z2 = p["w3"] * x1 + p["w4"] * x2 + p["b2"]
+    h1, h2 = 1 / (1 + (-z1).exp()), 1 / (1 + (-z2).exp())
+    z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
+    o1 = 1 / (1 + (-z3).exp())
+    return x1, x2, p, {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": o1}
+
+
+@_exact
+def exact_forward_221(x, params):
+    return {k: float(v) for k, v in _fwd221(x, params)[3].items()}
+
+
+@_exact
+def exact_backprop_w1(x, y_true, params):
+    x1, _, p, o = _fwd221(x, params)
+    dL = -2 * (decimal.Decimal(float(y_true)) - o["o1"])
+    dy = p["w5"] * o["o1"] * (1 - o["o1"])
+    dh = x1 * o["h1"] * (1 - o["h1"])
+    return {"dL_dypred": float(dL), "dypred_dh1": float(dy), "dh1_dw1": float(dh),
+            "dL_dw1": float(dL * dy * dh)}  # fmt: skip
+
+
+@_exact
+def exact_backprop_221(x, y_true, params):
+    x1, x2, p, o = _fwd221(x, params)
+    d3 = -2 * (decimal.Decimal(float(y_true)) - o["o1"]) * o["o1"] * (1 - o["o1"])
+    d1 = d3 * p["w5"] * o["h1"] * (1 - o["h1"])
+    d2 = d3 * p["w6"] * o["h2"] * (1 - o["h2"])
+    g = {"w1": d1 * x1, "w2": d1 * x2, "w3": d2 * x1, "w4": d2 * x2, "w5": d3 * o["h1"],
+         "w6": d3 * o["h2"], "b1": d1, "b2": d2, "b3": d3}  # fmt: skip
+    return {"dL_d" + k: float(v) for k, v in g.items()}
+
+
+@_exact
+def exact_numerical_gradient(f, x, eps=1e-5):
+    """The central difference in exact arithmetic, for functions numpy can apply to Decimals."""
+    base = _dec(x)
+    e = decimal.Decimal(float(eps))
+    grad = np.zeros(base.shape, dtype=object)
+    for idx in np.ndindex(base.shape):
+        up, down = base.copy(), base.copy()
+        up[idx] += e
+        down[idx] -= e
+        grad[idx] = (f(up) - f(down)) / (2 * e)
+    return _F(grad)[()] if base.ndim == 0 else _F(grad)
+
+
+@_exact
+def exact_relative_error(a, b):
+    a, b = _dec(a), _dec(b)
+    floor = decimal.Decimal(1e-8)
+    return float(
+        max(
+            (
+                abs(p - q) / max(floor, abs(p) + abs(q))
+                for p, q in zip(a.ravel(), b.ravel(), strict=True)
+            )
+        )
+    )
+
+
+@_exact
+def exact_init_params(n_in, n_hidden, n_out, seed):
+    rng = np.random.default_rng(seed)
+    z1 = rng.standard_normal((n_in, n_hidden))
+    z2 = rng.standard_normal((n_hidden, n_out))
+    s1 = (decimal.Decimal(2) / n_in).sqrt()
+    s2 = (decimal.Decimal(2) / n_hidden).sqrt()
+    return {"W1": _F(_dec(z1) * s1), "b1": np.zeros(n_hidden), "W2": _F(_dec(z2) * s2),
+            "b2": np.zeros(n_out)}  # fmt: skip
+
+
+def _forward_exact(X, p):
+    Z1 = _dec(X) @ p["W1"] + p["b1"]
+    A1 = np.where(Z1 > 0, Z1, decimal.Decimal(0))
+    Z2 = A1 @ p["W2"] + p["b2"]
+    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": _sig(Z2)}
+
+
+def _backward_exact(X, Y, cache, p):
+    A2 = cache["A2"]
+    dZ2 = (A2 - np.reshape(Y, A2.shape)) / A2.size
+    dZ1 = (dZ2 @ p["W2"].T) * np.where(cache["Z1"] > 0, 1, 0)
+    return {"W1": _dec(X).T @ dZ1, "b1": dZ1.sum(axis=0), "W2": cache["A1"].T @ dZ2,
+            "b2": dZ2.sum(axis=0)}  # fmt: skip
+
+
+def _bce_exact(Y, A2):
+    lo, hi = decimal.Decimal(1e-7), decimal.Decimal(1.0 - 1e-7)
+    P = np.where(A2 < lo, lo, np.where(A2 > hi, hi, A2))
+    Y = np.reshape(Y, P.shape)
+    return -(Y * _LN(P) + (1 - Y) * _LN(1 - P)).sum() / P.size
+
+
+@_exact
+def exact_forward(X, params):
+    cache = _forward_exact(X, {k: _dec(v) for k, v in params.items()})
+    cache = {k: _F(v) for k, v in cache.items()}
+    return cache["A2"], cache
+
+
+@_exact
+def exact_backward(X, Y, cache, params):
+    cache = {k: _dec(v) for k, v in cache.items()}
+    grads = _backward_exact(X, _dec(Y), cache, {k: _dec(v) for k, v in params.items()})
+    return {k: _F(v) for k, v in grads.items()}
+
+
+@_exact
+def exact_gradient_descent(X, Y, params, lr, n_epochs):
+    p = {k: _dec(v) for k, v in params.items()}
+    Yd, step = _dec(Y), decimal.Decimal(float(lr))
+    losses = []
+    for _ in range(n_epochs):
+        cache = _forward_exact(X, p)
+        losses.append(float(_bce_exact(Yd, cache["A2"])))
+        grads = _backward_exact(X, Yd, cache, p)
+        p = {k: p[k] - step * grads[k] for k in p}
+    for k in params:
+        params[k][...] = _F(p[k])
+    return losses
+
+
+EXACT = {
+    "forward_221": exact_forward_221,
+    "backprop_w1": exact_backprop_w1,
+    "backprop_221": exact_backprop_221,
+    "numerical_gradient": exact_numerical_gradient,
+    "relative_error": exact_relative_error,
+    "init_params": exact_init_params,
+    "forward": exact_forward,
+    "backward": exact_backward,
+    "gradient_descent": exact_gradient_descent,
+}
+# Hidden cells whose test functions numpy cannot apply to Decimals: see the closed forms below.
+HIDDEN_BY_CLOSED_FORM = {"numerical_gradient"}
+
+
+def _exercise_cells():
+    nb = notebooks.read(COURSE.source_notebook(ASSIGNMENT))
+    return {ex.name: {part: nb.cells[i].source for part, i in ex.cells.items()}
+            for ex in notebooks.exercises(nb)}  # fmt: skip
+
+
+def _reference():
+    doc = json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+    return reference.load(COURSE.reference_file(ASSIGNMENT)), doc["tolerances"]
+
+
+def _with_oracle(sol, exercise):
+    ns = {k: v for k, v in sol.items() if not k.startswith("__")}
+    ns[exercise] = EXACT[exercise]
+    return ns
+
+
+def test_every_exercise_has_an_exact_oracle():
+    assert set(_exercise_cells()) == set(EXACT)
+
+
+@pytest.mark.parametrize("exercise", sorted(set(EXACT) - HIDDEN_BY_CLOSED_FORM))
+def test_reference_is_within_a_tenth_of_tolerance_of_exact(sol, exercise):
+    refs, tolerances = _reference()
+    got = {}
+
+    def capture(key, value, *, rtol=1e-6, atol=1e-9):
+        got[key] = copy.deepcopy(value)
+
+    ns = _with_oracle(sol, exercise)
+    ns["expect"] = capture
+    hidden = _exercise_cells()[exercise]["hidden"]
+    exec(hidden.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0], ns)
+    assert got and set(got) == {k for k in refs if k.startswith(exercise + "/")}
+    for key, value in got.items():
+        rtol, atol = tolerances[key]
+        problem = reference.compare(refs[key], value, rtol / 10, atol / 10)
+        assert problem is None, f"{key}: the exact value is off the reference: {problem}"
+
+
+def test_numerical_gradient_references_against_closed_forms():
+    """The recorded central differences against the exact derivatives (the truncation error of a
+    central difference, eps²·f'''/6 ~ 1e-11, lies far inside a tenth of each tolerance) and, for the
+    large step, against the central difference of exp in closed form: e^x·sinh(eps)/eps."""
+    refs, tolerances = _reference()
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(3, 4))
+    x2d = rng.normal(size=(4, 2))
+    t = 1.3
+    exact = {
+        "numerical_gradient/matrix-input": A.T @ (1 - np.tanh(A @ x2d) ** 2),
+        "numerical_gradient/scalar-input": np.cos(t) * t**2 + 2 * t * np.sin(t),
+        "numerical_gradient/input-unchanged": np.array([0.1, 0.7, 1 / 3, -2.9, 1e3 + 0.1]),
+        "numerical_gradient/custom-eps": np.exp([0.0, 1.0]) * np.sinh(1e-2) / 1e-2,
+    }
+    assert set(exact) == {k for k in refs if k.startswith("numerical_gradient/")}
+    for key, value in exact.items():
+        rtol, atol = tolerances[key]
+        problem = reference.compare(refs[key], value, rtol / 10, atol / 10)
+        assert problem is None, f"{key}: {problem}"
+
+
+def _tightened(checks_module):
+    def assert_close(actual, expected, *, rtol=1e-6, atol=1e-8, **kw):
+        checks_module.assert_close(actual, expected, rtol=rtol / 10, atol=atol / 10, **kw)
+
+    return assert_close
+
+
+@pytest.mark.parametrize("exercise", sorted(EXACT))
+def test_exact_answers_pass_the_visible_checks_at_a_tenth_of_their_tolerance(sol, exercise):
+    from autograder import checks
+
+    ns = _with_oracle(sol, exercise)
+    ns["assert_close"] = _tightened(checks)
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(_exercise_cells()[exercise]["visible"], ns)
+    assert "Видимые проверки пройдены ✓" in out.getvalue()
