@@ -183,3 +183,71 @@ def test_digits_model_reaches_095(ns):
     )
     acc = m.evaluate(ns["Xd_test"], ns["yd_test"], verbose=0)[1]
     assert acc >= 0.96, acc  # the notebook promises >= 0.95
+
+
+def _reference() -> dict:
+    import json
+
+    return json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+
+
+def test_recorded_learning_rates_are_within_a_tenth_of_the_tolerance_of_exact():
+    # Keras keeps the learning rate in float32; the recorded value must sit well inside the
+    # tolerance around the exact rate, so an answer that stores it more precisely never fails.
+    ref = _reference()
+    for key, exact in [
+        ("build_model/learning-rate", 1e-3),
+        ("build_digits_model/learning-rate", 1e-2),
+    ]:
+        rtol, atol = ref["tolerances"][key]
+        assert abs(ref["values"][key] - exact) <= 0.1 * (atol + rtol * exact), key
+
+
+def test_recorded_structure_matches_the_statements():
+    values = _reference()["values"]
+    assert values["build_model/layer-types"] == [
+        "Dense",
+        "BatchNormalization",
+        "Dropout",
+        "Dense",
+        "Dense",
+    ]
+    assert values["build_model/n-params"] == 11521
+    # input_dim=7: 7*128+128 + 128*64+64 + 64+1 + 4*128
+    assert values["build_model/input-dim-7"] == [[None, 7], 7 * 128 + 128 + 8256 + 65 + 512]
+    assert values["build_digits_model/units"] == [64, 10]
+    assert values["build_digits_model/activations"] == ["relu", "softmax"]
+    assert values["build_digits_model/l2"] == [pytest.approx(1e-3), 0.0]
+
+
+def test_plot_history_solution_meets_its_statement(ns):
+    import types
+
+    plt = ns["plt"]
+    fig = ns["plot_history"](
+        types.SimpleNamespace(
+            history={"loss": [0.3, 0.2], "val_loss": [0.4, 0.35], "accuracy": [0.6, 0.7]}
+        )
+    )
+    try:
+        for ax in fig.axes:
+            assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+        xs = [list(line.get_xdata()) for ax in fig.axes for line in ax.get_lines()]
+        assert xs == [[1, 2]] * 3
+    finally:
+        plt.close(fig)
+
+
+def test_statements_state_what_the_visible_checks_require():
+    text = _markdown()
+    for s in [
+        "**начиная с 1**",
+        "других линий на осях не рисуйте",
+        "`ax.set_ylabel`",
+        "модель должна собираться без предупреждений",
+        "две модели, построенные подряд, получают разные начальные веса",
+        "`input_dim` — целое положительное число",
+        "(без регуляризатора)",
+    ]:
+        assert s in text, s
+    assert "получает 0 баллов" not in text  # review M5: a stderr warning costs nothing

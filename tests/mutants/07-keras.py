@@ -1,126 +1,213 @@
-"""Wrong answers to 07-keras."""
+"""Wrong answers to 07-keras.
+
+Every exercise's statement prescribes its layers, compilation and plot exactly, and the visible
+checks inspect each of them, so nearly every wrong answer is caught visibly. Only answers
+special-cased to the visible inputs (the input sizes 20 and 5, three epochs) pass the visible
+checks and fail the hidden ones.
+"""
 
 from tests.mutants import Mutant
 
+
+def _model(
+    *,
+    input_layer="keras.Input(shape=(input_dim,)),",
+    first='layers.Dense(128, activation="relu"),',
+    middle="layers.BatchNormalization(),\n                layers.Dropout(0.5),",
+    out='layers.Dense(1, activation="sigmoid"),',
+    compile_args='optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]',
+    before="",
+    compile_line=True,
+):
+    """A build_model with one part changed."""
+    body = f"""
+    def build_model(input_dim=20):
+        {before}model = keras.Sequential(
+            [
+                {input_layer}
+                {first}
+                {middle}
+                layers.Dense(64, activation="relu"),
+                {out}
+            ]
+        )
+        {"model.compile(" + compile_args + ")" if compile_line else "pass"}
+        return model
+    """
+    return body
+
+
+def _digits(
+    *,
+    hidden='layers.Dense(64, activation="relu", kernel_regularizer=regularizers.l2(1e-3)),',
+    out='layers.Dense(10, activation="softmax"),',
+    optimizer="keras.optimizers.Adam(learning_rate=0.01)",
+    loss='"sparse_categorical_crossentropy"',
+    before="",
+    compile_line=True,
+):
+    """A build_digits_model with one part changed."""
+    compile_call = (
+        f'model.compile(optimizer={optimizer}, loss={loss}, metrics=["accuracy"])'
+        if compile_line
+        else "pass"
+    )
+    return f"""
+    def build_digits_model():
+        {before}model = keras.Sequential(
+            [
+                keras.Input(shape=(64,)),
+                {hidden}
+                {out}
+            ]
+        )
+        {compile_call}
+        return model
+    """
+
+
+def _plot(*, x="np.arange(1, len(hist[key]) + 1)", y="hist[key]", extra="", labels=True):
+    """A plot_history with one part changed."""
+    label_lines = (
+        'ax.set_xlabel("эпоха")\n            ax.set_ylabel("значение")\n            ax.legend()'
+        if labels
+        else "ax.legend()"
+    )
+    return f"""
+    def plot_history(history):
+        hist = history.history
+        fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+        for ax, keys in [(ax_loss, ["loss", "val_loss"]), (ax_acc, ["accuracy", "val_accuracy"])]:
+            for key in keys:
+                if key in hist:
+                    ax.plot({x}, {y}, label=key)
+            {extra}{label_lines}
+        return fig
+    """
+
+
 MUTANTS = [
-    # --- build_model
+    # --- build_model: every stated layer, argument and compile option is checked visibly
     Mutant(
         "build_model",
         "ReLU on the output layer",
         "visible",
-        """
-        def build_model(input_dim=20):
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(input_dim,)),
-                    layers.Dense(128, activation="relu"),
-                    layers.BatchNormalization(),
-                    layers.Dropout(0.5),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(1, activation="relu"),
-                ]
-            )
-            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-            return model
-    """,
+        _model(out='layers.Dense(1, activation="relu"),'),
     ),
     Mutant(
         "build_model",
         "softmax on a single output unit with binary_crossentropy",
         "visible",
-        """
-        def build_model(input_dim=20):
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(input_dim,)),
-                    layers.Dense(128, activation="relu"),
-                    layers.BatchNormalization(),
-                    layers.Dropout(0.5),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(1, activation="softmax"),
-                ]
-            )
-            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-            return model
-    """,
+        _model(out='layers.Dense(1, activation="softmax"),'),
     ),
     Mutant(
         "build_model",
-        "Dropout before BatchNormalization",
-        "hidden",
-        """
-        def build_model(input_dim=20):
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(input_dim,)),
-                    layers.Dense(128, activation="relu"),
-                    layers.Dropout(0.5),
-                    layers.BatchNormalization(),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(1, activation="sigmoid"),
-                ]
-            )
-            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-            return model
-    """,
+        "Dropout before BatchNormalization (review M3)",
+        "visible",
+        _model(middle="layers.Dropout(0.5),\n                layers.BatchNormalization(),"),
     ),
     Mutant(
         "build_model",
-        "dropout rate 0.2 and SGD instead of Adam",
-        "hidden",
-        """
-        def build_model(input_dim=20):
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(input_dim,)),
-                    layers.Dense(128, activation="relu"),
-                    layers.BatchNormalization(),
-                    layers.Dropout(0.2),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(1, activation="sigmoid"),
-                ]
-            )
-            model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
-            return model
-    """,
+        "no BatchNormalization (review M3)",
+        "visible",
+        _model(middle="layers.Dropout(0.5),"),
     ),
     Mutant(
         "build_model",
-        "input size fixed at 20",
+        "dropout rate 0.2",
+        "visible",
+        _model(middle="layers.BatchNormalization(),\n                layers.Dropout(0.2),"),
+    ),
+    Mutant(
+        "build_model",
+        "SGD instead of Adam",
+        "visible",
+        _model(compile_args='optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"]'),
+    ),
+    Mutant(
+        "build_model",
+        "Adam with learning rate 0.01",
+        "visible",
+        _model(
+            compile_args="optimizer=keras.optimizers.Adam(learning_rate=0.01), "
+            'loss="binary_crossentropy", metrics=["accuracy"]'
+        ),
+    ),
+    Mutant(
+        "build_model",
+        "mean squared error instead of binary cross-entropy",
+        "visible",
+        _model(compile_args='optimizer="adam", loss="mse", metrics=["accuracy"]'),
+    ),
+    Mutant(
+        "build_model",
+        "metric BinaryAccuracy() under its own name binary_accuracy",
+        "visible",
+        _model(
+            compile_args='optimizer="adam", loss="binary_crossentropy", '
+            "metrics=[keras.metrics.BinaryAccuracy()]"
+        ),
+    ),
+    Mutant(
+        "build_model",
+        "not compiled (review m24)",
+        "visible",
+        _model(compile_line=False),
+    ),
+    Mutant(
+        "build_model",
+        "the seed's Dense(128, input_dim=...) without keras.Input (warns)",
+        "visible",
+        _model(
+            input_layer="",
+            first='layers.Dense(128, input_dim=input_dim, activation="relu"),',
+        ),
+    ),
+    Mutant(
+        "build_model",
+        "input size fixed at 20, input_dim ignored",
+        "visible",
+        _model(input_layer="keras.Input(shape=(20,)),"),
+    ),
+    Mutant(
+        "build_model",
+        "sets the random seed inside",
+        "visible",
+        _model(before="keras.utils.set_random_seed(0)\n        "),
+    ),
+    Mutant(
+        "build_model",
+        "input size special-cased to the visible sizes 20 and 5",
         "hidden",
-        """
-        def build_model(input_dim=20):
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(20,)),
-                    layers.Dense(128, activation="relu"),
-                    layers.BatchNormalization(),
-                    layers.Dropout(0.5),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(1, activation="sigmoid"),
-                ]
-            )
-            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-            return model
-    """,
+        _model(input_layer="keras.Input(shape=(5 if input_dim == 5 else 20,)),"),
     ),
     # --- plot_history
     Mutant(
         "plot_history",
-        "plots only the training loss",
+        "plots only the training curves",
         "visible",
         """
         def plot_history(history):
             fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
-            ax_loss.plot(history.history["loss"], label="loss")
-            ax_acc.plot(history.history["accuracy"], label="accuracy")
+            ax_loss.plot([1, 2, 3], history.history["loss"], label="loss")
+            ax_acc.plot([1, 2, 3], history.history["accuracy"], label="accuracy")
+            for ax in (ax_loss, ax_acc):
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
+                ax.legend()
             return fig
-    """,
+        """,
     ),
     Mutant(
         "plot_history",
-        "epochs counted from 0",
-        "hidden",
+        "epochs counted from 0, the seed's plt.plot(values) (review M2)",
+        "visible",
+        _plot(x="list(range(len(hist[key])))"),
+    ),
+    Mutant(
+        "plot_history",
+        "values without x: matplotlib numbers the epochs from 0 (review M2)",
+        "visible",
         """
         def plot_history(history):
             hist = history.history
@@ -130,125 +217,184 @@ MUTANTS = [
                 for key in keys:
                     if key in hist:
                         ax.plot(hist[key], label=key)
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
                 ax.legend()
             return fig
-    """,
+        """,
     ),
     Mutant(
         "plot_history",
         "accuracy axis shows the training curve twice",
-        "hidden",
-        """
-        def plot_history(history):
-            hist = history.history
-            fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
-            n = np.arange(1, len(hist["loss"]) + 1)
-            for key in ["loss", "val_loss"]:
-                if key in hist:
-                    ax_loss.plot(n, hist[key], label=key)
-            for key in ["accuracy", "val_accuracy"]:
-                if key in hist:
-                    ax_acc.plot(n, hist["accuracy"], label=key)
-            return fig
-    """,
+        "visible",
+        _plot(y='hist[key if ax is ax_loss else "accuracy"]'),
     ),
     Mutant(
         "plot_history",
         "assumes validation curves are always there",
-        "hidden",
+        "visible",
         """
         def plot_history(history):
             hist = history.history
             fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
-            n = np.arange(1, len(hist["loss"]) + 1)
             pairs = [(ax_loss, ["loss", "val_loss"]), (ax_acc, ["accuracy", "val_accuracy"])]
             for ax, keys in pairs:
                 for key in keys:
-                    ax.plot(n, hist[key], label=key)
+                    ax.plot(np.arange(1, len(hist[key]) + 1), hist[key], label=key)
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
+                ax.legend()
             return fig
-    """,
+        """,
     ),
-    # --- build_digits_model
+    Mutant(
+        "plot_history",
+        "the seed's labels Training Loss / Validation Loss",
+        "visible",
+        """
+        def plot_history(history):
+            hist = history.history
+            n = np.arange(1, len(hist["loss"]) + 1)
+            fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+            ax_loss.plot(n, hist["loss"], label="Training Loss")
+            ax_loss.plot(n, hist["val_loss"], label="Validation Loss")
+            ax_acc.plot(n, hist["accuracy"], label="Training Accuracy")
+            ax_acc.plot(n, hist["val_accuracy"], label="Validation Accuracy")
+            for ax in (ax_loss, ax_acc):
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
+                ax.legend()
+            return fig
+        """,
+    ),
+    Mutant(
+        "plot_history",
+        "shows the figure and returns None",
+        "visible",
+        """
+        def plot_history(history):
+            hist = history.history
+            fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+            pairs = [(ax_loss, ["loss", "val_loss"]), (ax_acc, ["accuracy", "val_accuracy"])]
+            for ax, keys in pairs:
+                for key in keys:
+                    if key in hist:
+                        ax.plot(np.arange(1, len(hist[key]) + 1), hist[key], label=key)
+                ax.legend()
+            plt.show()
+        """,
+    ),
+    Mutant(
+        "plot_history",
+        "no y-axis labels (review m23: the old solution)",
+        "visible",
+        _plot(labels=False, extra='ax.set_xlabel("эпоха")\n            '),
+    ),
+    Mutant(
+        "plot_history",
+        "no legend",
+        "visible",
+        _plot(
+            labels=False,
+            extra='ax.set_xlabel("эпоха")\n            ax.set_ylabel("y")\n            #',
+        ),
+    ),
+    Mutant(
+        "plot_history",
+        "an extra vertical line at the best epoch (review m25)",
+        "visible",
+        _plot(extra="ax.axvline(1 + int(np.argmin(hist['loss'])), color='gray')\n            "),
+    ),
+    Mutant(
+        "plot_history",
+        "turns the history lists into arrays in place",
+        "visible",
+        """
+        def plot_history(history):
+            hist = history.history
+            for key in hist:
+                hist[key] = np.asarray(hist[key])
+            fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+            pairs = [(ax_loss, ["loss", "val_loss"]), (ax_acc, ["accuracy", "val_accuracy"])]
+            for ax, keys in pairs:
+                for key in keys:
+                    if key in hist:
+                        ax.plot(np.arange(1, len(hist[key]) + 1), hist[key], label=key)
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
+                ax.legend()
+            return fig
+        """,
+    ),
+    Mutant(
+        "plot_history",
+        "x axis hard-coded for the visible three epochs",
+        "hidden",
+        _plot(x="[1, 2, 3]"),
+    ),
+    # --- build_digits_model (no arguments: see OVERFIT_IMPOSSIBLE)
     Mutant(
         "build_digits_model",
         "sigmoid outputs",
         "visible",
-        """
-        def build_digits_model():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(64,)),
-                    layers.Dense(64, activation="relu", kernel_regularizer=regularizers.l2(1e-3)),
-                    layers.Dense(10, activation="sigmoid"),
-                ]
-            )
-            model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                loss="sparse_categorical_crossentropy",
-                metrics=["accuracy"],
-            )
-            return model
-    """,
+        _digits(out='layers.Dense(10, activation="sigmoid"),'),
     ),
     Mutant(
         "build_digits_model",
         "softmax with binary_crossentropy",
         "visible",
-        """
-        def build_digits_model():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(64,)),
-                    layers.Dense(64, activation="relu", kernel_regularizer=regularizers.l2(1e-3)),
-                    layers.Dense(10, activation="softmax"),
-                ]
-            )
-            model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                loss="binary_crossentropy",
-                metrics=["accuracy"],
-            )
-            return model
-    """,
+        _digits(loss='"binary_crossentropy"'),
+    ),
+    Mutant(
+        "build_digits_model",
+        "categorical_crossentropy with integer labels",
+        "visible",
+        _digits(loss='"categorical_crossentropy"'),
     ),
     Mutant(
         "build_digits_model",
         "missing L2 regularizer",
-        "hidden",
-        """
-        def build_digits_model():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(64,)),
-                    layers.Dense(64, activation="relu"),
-                    layers.Dense(10, activation="softmax"),
-                ]
-            )
-            model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                loss="sparse_categorical_crossentropy",
-                metrics=["accuracy"],
-            )
-            return model
-    """,
+        "visible",
+        _digits(hidden='layers.Dense(64, activation="relu"),'),
+    ),
+    Mutant(
+        "build_digits_model",
+        "L2 on the output layer too",
+        "visible",
+        _digits(
+            out='layers.Dense(10, activation="softmax", kernel_regularizer=regularizers.l2(1e-3)),'
+        ),
+    ),
+    Mutant(
+        "build_digits_model",
+        "L2 of Keras's default strength 0.01",
+        "visible",
+        _digits(hidden='layers.Dense(64, activation="relu", kernel_regularizer="l2"),'),
     ),
     Mutant(
         "build_digits_model",
         "default learning rate",
-        "hidden",
-        """
-        def build_digits_model():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(64,)),
-                    layers.Dense(64, activation="relu", kernel_regularizer=regularizers.l2(1e-3)),
-                    layers.Dense(10, activation="softmax"),
-                ]
-            )
-            model.compile(
-                optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-            )
-            return model
-    """,
+        "visible",
+        _digits(optimizer='"adam"'),
+    ),
+    Mutant(
+        "build_digits_model",
+        "not compiled",
+        "visible",
+        _digits(compile_line=False),
+    ),
+    Mutant(
+        "build_digits_model",
+        "sets the random seed inside",
+        "visible",
+        _digits(before="keras.utils.set_random_seed(0)\n        "),
     ),
 ]
+
+OVERFIT_IMPOSSIBLE = {
+    "build_digits_model": (
+        "no arguments, and the visible checks inspect every layer, unit, activation, regulariser, "
+        "the optimiser with its learning rate, the loss and the metric the statement prescribes: "
+        "no answer can be special-cased to the visible inputs; the hidden tests only train it"
+    ),
+}
