@@ -6,6 +6,7 @@ cells, executed into a namespace) and compared with scikit-learn, SciPy and Kera
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -15,6 +16,7 @@ from sklearn import metrics as skm
 from sklearn.exceptions import UndefinedMetricWarning
 
 from autograder import notebooks
+from autograder import reference as ref
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 
@@ -458,3 +460,45 @@ def test_visible_expected_values_of_the_new_checks(ns):
     out, got_mask = ns["dropout_forward"](A, 0.5, np.random.default_rng(2))
     np.testing.assert_array_equal(got_mask, mask)
     np.testing.assert_allclose(out, np.where(mask, A / 0.5, 0.0), rtol=1e-15)
+
+
+def _sk_flat(y):
+    return np.asarray(y).reshape(-1).astype(int)
+
+
+def _sk_roc_auc(y_true, scores):
+    y, s = _sk_flat(y_true), np.asarray(scores, dtype=float).reshape(-1)
+    if np.unique(y).size < 2:  # scikit-learn warns and returns nan here; the statement raises
+        raise ValueError("в y_true только один класс")
+    return float(skm.roc_auc_score(y, s))
+
+
+_ZERO = {"labels": [0, 1], "zero_division": 0}
+SKLEARN_ORACLES = {
+    "confusion_matrix": lambda t, p: skm.confusion_matrix(_sk_flat(t), _sk_flat(p), labels=[0, 1]),
+    "accuracy": lambda t, p: float(skm.accuracy_score(_sk_flat(t), _sk_flat(p))),
+    "precision": lambda t, p: float(skm.precision_score(_sk_flat(t), _sk_flat(p), **_ZERO)),
+    "recall": lambda t, p: float(skm.recall_score(_sk_flat(t), _sk_flat(p), **_ZERO)),
+    "f1_score": lambda t, p: float(skm.f1_score(_sk_flat(t), _sk_flat(p), **_ZERO)),
+    "roc_auc": _sk_roc_auc,
+}
+
+
+@pytest.mark.parametrize("exercise", ["confusion_matrix", "metrics", "roc_auc"])
+def test_hidden_references_agree_with_scikit_learn(nb, ns, exercise):
+    """The hidden cell run on scikit-learn instead of the solution gives every recorded value
+    within a tenth of its key's tolerance: the references are the exact values, not the
+    solution's rounding."""
+    doc = json.loads(COURSE.reference_file(ASSIGNMENT).read_text(encoding="utf-8"))
+    (ex,) = [e for e in notebooks.exercises(nb) if e.name == exercise]
+    hidden = nb.cells[ex.cells["hidden"]].source
+    got: dict = {}
+    namespace = {**ns, **SKLEARN_ORACLES}
+    namespace["expect"] = lambda key, value, **_: got.__setitem__(key, value)
+    exec(compile(hidden, f"<{exercise}-hidden>", "exec"), namespace)
+    keys = {k for k in doc["values"] if k.startswith(f"{exercise}/")}
+    assert set(got) == keys
+    for key in sorted(keys):
+        rtol, atol = doc["tolerances"][key]
+        problem = ref.compare(ref.decode(doc["values"][key]), got[key], rtol / 10, atol / 10)
+        assert problem is None, f"{key}: {problem}"
