@@ -520,3 +520,102 @@ def test_exact_answers_pass_the_visible_checks_at_a_tenth_of_their_tolerance(sol
     with contextlib.redirect_stdout(io.StringIO()) as out:
         exec(_exercise_cells()[exercise]["visible"], ns)
     assert "Видимые проверки пройдены ✓" in out.getvalue()
+
+
+# --- the input contract of each statement, kept in step with the tests ----------------------------
+#
+# What each statement promises a function receives, per argument: the kinds of value (a number, a
+# list, a NumPy array of so many dimensions, a dict). Hidden tests may pass only these; the visible
+# checks must exercise every kind a statement names for the inputs a student converts themselves.
+
+ANY = None  # an argument the statement does not constrain by kind (a function, a dict of numbers)
+CONTRACT = {
+    "forward_221": {"x": {"list", "array1"}, "params": ANY},
+    "backprop_w1": {"x": {"list", "array1"}, "y_true": {"number"}, "params": ANY},
+    "backprop_221": {"x": {"list", "array1"}, "y_true": {"number"}, "params": ANY},
+    "numerical_gradient": {
+        "f": ANY,
+        "x": {"number", "list", "array1", "array2"},
+        "eps": {"number"},
+    },
+    "relative_error": {
+        "a": {"number", "list", "array1", "array2"},
+        "b": {"number", "list", "array1", "array2"},
+    },
+    "init_params": {name: {"number"} for name in ("n_in", "n_hidden", "n_out", "seed")},
+    "forward": {"X": {"array2"}, "params": {"dict"}},
+    "backward": {"X": {"array2"}, "Y": {"array2", "array1"}, "cache": {"dict"}, "params": {"dict"}},
+    "gradient_descent": {
+        "X": {"array2"},
+        "Y": {"array2"},
+        "params": {"dict"},
+        "lr": {"number"},
+        "n_epochs": {"number"},
+    },
+}
+# kinds the visible checks must exercise (the rest are covered by the hidden tests' other data)
+VISIBLY = {
+    "forward_221": {"x": {"list", "array1"}},
+    "backprop_w1": {"x": {"list", "array1"}},
+    "backprop_221": {"x": {"list", "array1"}},
+    "numerical_gradient": {"x": {"number", "list", "array1", "array2"}},
+    "relative_error": {"a": {"number", "list", "array2"}},
+    "backward": {"Y": {"array2", "array1"}},
+}
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(value, np.ndarray):
+        return f"array{value.ndim}" if value.ndim else "number"
+    return type(value).__name__
+
+
+def _calls(sol, exercise, part):
+    import inspect
+
+    from autograder import checks
+
+    ns = {k: v for k, v in sol.items() if not k.startswith("__")}
+    real = ns[exercise]
+    signature = inspect.signature(real)
+    seen: list[dict] = []
+
+    def recording(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        seen.append({name: value for name, value in bound.arguments.items()})
+        return real(*args, **kwargs)
+
+    ns[exercise] = recording
+    ns["expect"] = lambda key, value, **kw: None
+    ns["assert_close"] = checks.assert_close
+    source = _exercise_cells()[exercise][part]
+    if part == "hidden":
+        source = source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(source, ns)
+    return seen
+
+
+@pytest.mark.parametrize("exercise", sorted(CONTRACT))
+def test_hidden_tests_stay_inside_the_input_contract(sol, exercise):
+    calls = _calls(sol, exercise, "hidden")
+    assert calls
+    for call in calls:
+        for name, value in call.items():
+            allowed = CONTRACT[exercise][name]
+            if allowed is not ANY:
+                assert _kind(value) in allowed, f"{exercise}({name}=…): {_kind(value)} not promised"
+        if exercise == "backward" and _kind(call["Y"]) == "array1":
+            assert call["cache"]["A2"].shape[1] == 1, "1-D targets are promised for one output only"
+
+
+@pytest.mark.parametrize("exercise", sorted(VISIBLY))
+def test_visible_checks_exercise_every_promised_kind(sol, exercise):
+    calls = _calls(sol, exercise, "visible")
+    for name, kinds in VISIBLY[exercise].items():
+        assert kinds <= {_kind(call[name]) for call in calls}, f"{exercise}: {name}"
+        assert kinds <= CONTRACT[exercise][name]
