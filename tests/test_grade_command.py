@@ -50,13 +50,13 @@ def gid(cell: dict) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
+# Over-fitted: trains on the visible data whatever it is given, so it keeps the visible points and
+# loses the hidden ones (a wrong update rule is caught by the visible checks now).
 WRONG_TRAIN = """def train_neuron(X, y, n_iter, seed):
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float).reshape(-1)
     w = 2 * np.random.default_rng(seed).random(3) - 1
     for _ in range(n_iter):
-        out = sigmoid(X @ w)
-        w = w + X.T @ (y - out)
+        out = sigmoid(X_train @ w)
+        w = w + X_train.T @ ((y_train - out) * out * (1 - out))
     return w
 """
 
