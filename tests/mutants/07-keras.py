@@ -328,6 +328,26 @@ MUTANTS = [
     ),
     Mutant(
         "plot_history",
+        "adds an epochs key to the history dictionary",
+        "visible",
+        """
+        def plot_history(history):
+            hist = history.history
+            hist["epoch"] = list(range(1, len(hist["loss"]) + 1))
+            fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3))
+            pairs = [(ax_loss, ["loss", "val_loss"]), (ax_acc, ["accuracy", "val_accuracy"])]
+            for ax, keys in pairs:
+                for key in keys:
+                    if key in hist:
+                        ax.plot(hist["epoch"], hist[key], label=key)
+                ax.set_xlabel("эпоха")
+                ax.set_ylabel("значение")
+                ax.legend()
+            return fig
+        """,
+    ),
+    Mutant(
+        "plot_history",
         "x axis hard-coded for the visible three epochs",
         "hidden",
         _plot(x="[1, 2, 3]"),
