@@ -14,7 +14,8 @@ Three modes, chosen by the instructor's tools through the environment:
   solution is appended to a JSON-lines file — the assignment's reference;
 - grading (``AUTOGRADER_EMIT``): the kernel is the student's and cannot be trusted to judge, so
   each check and ``expect`` *reports* what it got, as plain data, in a display output of the
-  cell; the grader compares it with the reference in its own process (:mod:`autograder.verify`);
+  cell; the grader compares it with the reference in its own process
+  (:mod:`autograder.grading.verify`);
 - otherwise visible checks compare in the kernel, and ``expect`` compares with a reference file
   when one is given (``AUTOGRADER_REFERENCE``; the tests of this repository).
 """

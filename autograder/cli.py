@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import release
-from .course import Course
+from .build import release
+from .build.course import Course
+from .build.nbgrader_cmd import nbgrader_env
+from .build.publish import publish
 from .errors import CourseError
-from .nbgrader_cmd import nbgrader_env
-from .publish import publish
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _grade(course: Course, args) -> int:
-    from .grade import Options, grade
-    from .report import write_outputs
+    from .grading.grade import Options, grade
+    from .grading.report import write_outputs
 
     if args.jobs < 1:
         raise CourseError("--jobs", "must be at least 1")

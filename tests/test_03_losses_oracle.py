@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import solution_namespace
 

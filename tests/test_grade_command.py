@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE, ROOT
 from tests.grade_cli import grade_cli
 from tests.nbgrader_course import autograde

@@ -15,7 +15,7 @@ from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 
 from .course import Course
-from .errors import CourseError
+from ..errors import CourseError
 from .nbgrader_cmd import nbgrader_env
 
 

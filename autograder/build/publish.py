@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from .course import Course
-from .errors import CourseError
+from ..errors import CourseError
 
 STUDENT_MODULES = ("__init__.py", "checks.py", "reference.py")
 # Markers of solutions, hidden tests and recorded reference values.

@@ -6,11 +6,11 @@ package; a private size-limited ``/tmp`` and home; nothing else of the host — 
 (solutions, references, gradebook), not the submissions, not the grading output. With no network
 namespace of its own there is no TCP: the grader talks to the kernel over ZeroMQ's ``ipc``
 transport, through sockets in a per-submission folder that is the only host path shared with it.
-Inside, :mod:`autograder.confine` sets hard resource limits and, when the grader runs as root,
-switches to a per-submission unprivileged user before the kernel starts.
+Inside, :mod:`autograder.grading.confine` sets hard resource limits and, when the grader runs as
+root, switches to a per-submission unprivileged user before the kernel starts.
 
 Where bubblewrap is missing or cannot create namespaces the grader says so loudly and still runs
-the kernel through :mod:`autograder.confine` (limits, and a separate user when root).
+the kernel through :mod:`autograder.grading.confine` (limits, and a separate user when root).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class Sandbox:
 
         The files of ``data`` (the assignment's data files) appear read-only in its home.
         """
-        confine = [sys.executable, "-m", "autograder.confine"]
+        confine = [sys.executable, "-m", "autograder.grading.confine"]
         if uid is not None:
             confine += ["--uid", str(uid), "--gid", str(uid)]
         for rlimit in lim.rlimits():

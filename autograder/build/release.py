@@ -21,12 +21,12 @@ from pathlib import Path
 import nbformat
 
 from . import notebooks
-from .checks import RECORD_ENV
+from ..checks import RECORD_ENV
 from .course import Course
-from .errors import CourseError
+from ..errors import CourseError
 from .execute import CellFailed, displays_value, kernel_session, stderr_text
 from .generate import generate_release
-from .reference import REFERENCE_FILENAME, differences, dump
+from ..reference import REFERENCE_FILENAME, differences, dump
 from .validate import validate_source
 
 

@@ -31,20 +31,20 @@ from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAuto
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import notebooks
-from .checks import EMIT_ENV
+from ..build import notebooks
+from ..build.course import Course
+from ..build.execute import QUIET_ENV
+from ..build.generate import generate_release
+from ..checks import EMIT_ENV
+from ..errors import CourseError
+from ..reference import REFERENCE_FILENAME
 from .collect import collect
-from .course import Course
-from .errors import CourseError
-from .execute import QUIET_ENV
-from .generate import generate_release
-from .reference import REFERENCE_FILENAME
 from .run_submission import Limits, execute, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
 from .verify import HIDDEN_PREFIX, NOT_RUN
 
-log = logging.getLogger("autograder.grade")
+log = logging.getLogger("autograder.grading.grade")
 
 
 @dataclass

@@ -31,9 +31,10 @@ from typing import Any
 import nbformat
 import numpy as np
 
-from . import checks, notebooks
-from .checks import RECORD_MIME
-from .reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
+from .. import checks
+from ..build import notebooks
+from ..checks import RECORD_MIME
+from ..reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
 
 NOT_RUN = "CellNotRun"
 HIDDEN_PREFIX = "Скрытая проверка"

@@ -2,12 +2,12 @@
 
 nbgrader's own ``Execute`` preprocessor runs the notebook (same semantics as ``nbgrader autograde``:
 errors do not stop the run, a cell timeout is an error output). Added here: the kernel runs in a
-sandbox (:mod:`autograder.sandbox`); an output cap applied while the kernel runs; a time budget
-for the whole notebook, a resident-memory cap on the kernel's process tree and a disk cap on the
-one folder it shares with the host (a watchdog thread kills the kernel); a record of which cells
-never ran — nbgrader would otherwise count a test cell that never ran, having no error output, as
-passed; and the verdict on every test cell, decided here from the values the kernel reported
-(:mod:`autograder.verify`), not by the kernel.
+sandbox (:mod:`autograder.grading.sandbox`); an output cap applied while the kernel runs; a time
+budget for the whole notebook, a resident-memory cap on the kernel's process tree and a disk cap
+on the one folder it shares with the host (a watchdog thread kills the kernel); a record of which
+cells never ran — nbgrader would otherwise count a test cell that never ran, having no error
+output, as passed; and the verdict on every test cell, decided here from the values the kernel
+reported (:mod:`autograder.grading.verify`), not by the kernel.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import psutil
 from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 
-from .checks import RECORD_MIME
-from .execute import start_kernel
+from ..build.execute import start_kernel
+from ..checks import RECORD_MIME
 from .sandbox import KernelLimits, Sandbox, SandboxKernelManager
 from .verify import NOT_RUN, Reference, verify
 

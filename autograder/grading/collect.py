@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import CourseError
+from ..errors import CourseError
 
 MOODLE = r"^(?P<name>.+?)_(?P<student>\d+)_assignsubmission_file_"
 CANVAS = r"^(?P<name>[^_]+)_(?:LATE_)?(?P<student>\d+)_\d+_"
