@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -68,11 +69,32 @@ def _floats(value: Any) -> Any:
     return _plain(value if arr is None else arr)
 
 
+_COMPREHENSIONS = frozenset(["<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"])
+
+
+def _called_by_cell_code() -> bool:
+    """Whether the check was called by a cell's own top-level code, as test cells call them.
+
+    A check a student calls inside their own function (``assert_shape`` in ``sigmoid``) is theirs:
+    it compares here as in plain Jupyter and reports nothing, so it can never stand in for, or
+    crowd out, the reports of the test cell that happens to be running.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back  # the checks' own frames (assert_true -> assert_equal -> _report)
+    while frame is not None and frame.f_code.co_name in _COMPREHENSIONS:
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_name == "<module>"
+
+
 def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
     """Build: record a visible check and its expected side; grading: report both sides.
 
-    ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode.
+    ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode. Only
+    checks called by a cell's top-level code record or report (:func:`_called_by_cell_code`).
     """
+    if not (os.environ.get(RECORD_ENV) or os.environ.get(EMIT_ENV)) or not _called_by_cell_code():
+        return
     record_to = os.environ.get(RECORD_ENV)
     if record_to:
         entry = {"check": check, "expected": _reference.encode(expected()), "options": options}
@@ -401,6 +423,10 @@ def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> N
     if not isinstance(key, str) or "/" not in key:
         raise ValueError(f"expect: ключ должен иметь вид 'упражнение/что', получено {key!r}")
     record_to = os.environ.get(RECORD_ENV)
+    if (record_to or os.environ.get(EMIT_ENV)) and not _called_by_cell_code():
+        # A hidden test's expect() is called by the test cell itself; one called from a
+        # student's function is theirs: never a report the grader could count.
+        return None
     if record_to:
         if key in _recorded:
             raise ValueError(f"expect: ключ {key!r} использован дважды")

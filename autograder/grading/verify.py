@@ -58,8 +58,13 @@ class Reference:
         return sorted(k for k in self.values if k.startswith(exercise + "/"))
 
 
-def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
-    """Judge every test cell of an executed notebook in place (see the module's docstring)."""
+def verify(nb: nbformat.NotebookNode, ref: Reference) -> dict[str, str]:
+    """Judge every test cell of an executed notebook in place (see the module's docstring).
+
+    Returns the grader's own verdict text for each test cell it failed, by grade_id: feedback
+    quotes these, never what the kernel wrote (a student's error text could be anything).
+    """
+    verdicts: dict[str, str] = {}
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
@@ -81,11 +86,13 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
         if any(o.output_type == "error" for o in cell.outputs):
             continue  # its own error is the reason, and nbgrader scores it 0
         if problem:
+            verdicts[gid] = problem
             cell.outputs.append(
                 nbformat.v4.new_output("error", ename=FAILED, evalue=problem, traceback=[problem])
             )
         else:
             cell.outputs = [_harmless(o) for o in cell.outputs]
+    return verdicts
 
 
 def _is_report(output) -> bool:
