@@ -125,12 +125,23 @@ def _fmt(value: Any, digits: int = 6) -> str:
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError):
-            return repr(value)
+            return _capped(value)
         if arr.dtype.kind in "biuf":
             return np.array2string(arr, precision=digits, threshold=20, edgeitems=3, separator=", ")
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.{digits}g}"
-    return repr(value)
+    return _capped(value)
+
+
+def _capped(value: Any, each: int = 80, whole: int = 400) -> str:
+    """repr with long strings cut (a message quotes values the student's code produced)."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= each else value[:each] + "…")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        text = "[" + ", ".join(_capped(v, each, whole) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= whole else text[:whole] + "…"
 
 
 def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:

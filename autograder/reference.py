@@ -188,7 +188,7 @@ def compare(reference: Any, value: Any, rtol: float, atol: float, where: str = "
         if missing:
             return f"в словаре нет ключей {missing}{at}"
         if extra:
-            return f"лишние ключи в словаре: {extra}{at}"
+            return f"лишние ключи в словаре ({len(extra)}){at}"
         for k in sorted(reference):
             problem = compare(reference[k], value[k], rtol, atol, f"{where}[{k!r}]")
             if problem:
@@ -260,7 +260,7 @@ def _compare_numeric(ref: np.ndarray, value: Any, rtol: float, atol: float, at: 
     if value is None:
         return f"получено None вместо числа или массива{at}"
     if isinstance(value, dict) and UNENCODABLE in value:
-        return f"получен объект {value[UNENCODABLE]}, а не число или массив чисел{at}"
+        return f"получен объект, а не число или массив чисел{at}"
     got = as_float_array(value)
     if got is None:
         return f"ожидалось число или массив чисел, получен {type(value).__name__}{at}"

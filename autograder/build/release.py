@@ -87,9 +87,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     course.copy_assignment(name, run_dir)
-    solution, (values, tolerances, checks), timing = _execute_recording(
-        course, nb, run_dir, label
-    )
+    solution, (values, tolerances, checks), timing = _execute_recording(course, nb, run_dir, label)
     release = generate_release(course, name, work / "course", f"sqlite:///{work / 'gradebook.db'}")
     for path in sorted(release.rglob("*.ipynb")):
         rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)

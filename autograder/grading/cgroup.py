@@ -68,6 +68,20 @@ class Cgroups:
             raise
         return group
 
+    def leftovers(self, alive) -> list[KernelCgroup]:
+        """Groups whose creating worker is dead (``alive(pid)`` is False): to be removed."""
+        found: dict[str, dict[str, Path]] = {}
+        for controller, parent in self.parents.items():
+            try:
+                folders = list(parent.glob("autograder-*-*"))
+            except OSError:
+                continue
+            for folder in folders:
+                pid = folder.name.split("-")[1]
+                if pid.isdigit() and not alive(int(pid)):
+                    found.setdefault(folder.name, {})[controller] = folder
+        return [KernelCgroup(self.version, folders) for folders in found.values()]
+
 
 @dataclass
 class KernelCgroup:

@@ -39,10 +39,10 @@ from ..checks import EMIT_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
 from .collect import collect
-from .run_submission import Limits, execute, worker_init
+from .run_submission import Limits, execute, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
-from .text import clean, exception_name, first_line
+from .text import Redactor, clean, exception_name, first_line
 from .verify import NOT_RUN
 
 log = logging.getLogger("autograder.grading.grade")
@@ -244,6 +244,11 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
             save(student, None)
 
     results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
+    redact = Redactor(_hidden_sources(course, assignment))
+    for r in results:
+        r.flags = [redact(f) for f in r.flags]
+        for e in r.exercises:
+            e.reason, e.details = redact(e.reason), [redact(d) for d in e.details]
     log.info("graded %d students (%d executed now)", len(results), done_count)
     return results
 
@@ -298,6 +303,18 @@ def _execute_all(pending, course, assignment, work, env, limits, sandbox, refere
                 yield p, key, result
     finally:
         bar.close()
+        for path in sweep_dead_workers(sandbox):
+            log.warning("removed what a dead worker left: %s", path)
+
+
+def _hidden_sources(course: Course, assignment: str) -> list[str]:
+    """The hidden tests' source, from the instructor's notebook: what no output may show."""
+    nb = notebooks.read(course.source_notebook(assignment))
+    blocks = []
+    for cell in nb.cells:
+        for part in cell.source.split("### BEGIN HIDDEN TESTS")[1:]:
+            blocks.append("### BEGIN HIDDEN TESTS" + part.split("### END HIDDEN TESTS")[0])
+    return blocks
 
 
 def _setup_log(path: Path) -> None:
@@ -507,7 +524,7 @@ def _why_failed(cell, part: str, verdict: str | None) -> tuple[str, str]:
     The grader's own verdict first (for hidden tests: the key and the size of the error). What the
     kernel wrote is the student's code speaking, so for a hidden cell only the type of a
     built-in exception is named — never its text, which could carry the hidden tests' source —
-    and for a visible cell the message is cleaned and capped.
+    and for a visible cell only the grader's verdict (the check's message, judged again here).
     """
     if verdict:
         if part == "hidden":
@@ -518,14 +535,11 @@ def _why_failed(cell, part: str, verdict: str | None) -> tuple[str, str]:
             if o.ename in ("KeyboardInterrupt", "CellTimeoutError"):
                 # nbgrader interrupts a cell that ran past the timeout
                 return f"{part}: превышено время выполнения ячейки (бесконечный цикл?)", ""
-            if part == "hidden":
-                return f"скрытая проверка: ошибка в вашем коде ({exception_name(o.ename)})", ""
-            message = clean(f"{o.ename}: {o.evalue}".strip())
-            return first_line(message), message
+            what = f"ошибка в вашем коде ({exception_name(o.ename)})"
+            return (f"скрытая проверка: {what}" if part == "hidden" else what), ""
     for o in cell.outputs:
         if o.output_type == "stream" and o.name == "stderr":
             if part == "hidden":
                 return "скрытая проверка: вывод в stderr (например, предупреждение numpy)", ""
-            text = clean(o.text.strip())
-            return f"вывод в stderr, ячейка не засчитана: {first_line(text)}", text
+            return "вывод в stderr, ячейка не засчитана", ""
     return "не засчитано", ""

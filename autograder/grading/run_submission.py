@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from contextlib import ExitStack
@@ -29,7 +30,7 @@ from nbgrader.preprocessors import Execute
 from ..build import notebooks
 from ..build.execute import start_kernel
 from ..checks import RECORD_MIME
-from .sandbox import KernelLimits, Sandbox, SandboxKernelManager
+from .sandbox import RUN_PREFIX, KernelLimits, Sandbox, SandboxKernelManager
 from .verify import NOT_RUN, Reference, verify
 
 OUTPUT_CAP_BYTES = 5_000_000
@@ -109,6 +110,13 @@ class LimitedExecute(Execute):
             self.clear_before_next_output = True
         else:
             self._clear_keeping_reports(outs, cell_index)
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        # A malformed widget message is the student's problem, never a reason to stop the run.
+        try:
+            return super().handle_comm_msg(outs, msg, cell_index)
+        except Exception:
+            return None
 
     def _clear_keeping_reports(self, outs, cell_index):
         outs[:] = [o for o in outs if _is_record(o)]
@@ -269,6 +277,33 @@ def remove_tree(path: Path) -> bool:
     return not os.path.lexists(path)
 
 
+def sweep_dead_workers(sandbox: Sandbox) -> list[str]:
+    """Remove what grading workers that died (killed, out of memory) left behind: their run
+    folders (unmounted) and their kernels' cgroups. Workers alive, of any run, are left alone."""
+    removed = []
+    for base in {tempfile.gettempdir(), "/tmp"}:
+        for folder in Path(base).glob(f"{RUN_PREFIX}*-*"):
+            pid = folder.name[len(RUN_PREFIX) :].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                sandbox.release_run_dir(folder)
+                if remove_tree(folder):
+                    removed.append(str(folder))
+    for group in sandbox.cgroups.leftovers(_alive):
+        if group.remove():
+            removed += [str(f) for f in group.folders.values()]
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 class KernelStartFailed(RuntimeError):
     """The sandboxed kernel did not start: the machine's fault, retried, never a grade."""
 
@@ -381,8 +416,11 @@ def _run(client: LimitedExecute, nb, workdir: str, log, make_km, limits: Limits,
             left = limits.notebook_budget - (time.monotonic() - started)
             if left <= 0:
                 raise OverBudget()
-            # No cell may run past the budget: its timeout is what is left of it.
+            # No cell may run past the budget: its timeout is what is left of it. Its output is
+            # awaited as long as the budget lasts (a live-progress loop floods iopub; the budget
+            # and the watchdog bound the wait).
             client.timeout = max(1, min(limits.cell_timeout, int(left) + 1))
+            client.iopub_timeout = max(30, int(left) + 1)
             client.execute_cell(cell, index)
 
 

@@ -33,6 +33,7 @@ import autograder
 from .cgroup import Cgroups, KernelCgroup
 
 BWRAP = "bwrap"
+RUN_PREFIX = "ag-"
 HOME = "/home/student"
 UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
 UID_SLOTS = 4000
@@ -125,7 +126,9 @@ class Sandbox:
         """
         # Socket paths are limited to 107 bytes: a long TMPDIR gives way to /tmp.
         base = tempfile.gettempdir()
-        run_dir = Path(tempfile.mkdtemp(prefix="ag-", dir=base if len(base) <= 64 else "/tmp"))
+        # The worker's pid in the name: the parent removes what a worker that died left behind.
+        prefix = f"{RUN_PREFIX}{os.getpid()}-"
+        run_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=base if len(base) <= 64 else "/tmp"))
         if size and os.getuid() == 0:
             options = f"size={size},nr_inodes={inodes or 4096},mode=0700,nosuid,nodev,noexec"
             subprocess.run(

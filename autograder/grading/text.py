@@ -44,3 +44,31 @@ def exception_name(name: object) -> str:
     if isinstance(obj, type) and issubclass(obj, BaseException):
         return text
     return "исключение"
+
+
+def type_label(text: object) -> str:
+    """A type name a kernel reported, shown only when it looks like one (an identifier)."""
+    first = str(text).split(" ")[0]
+    return first if first.isidentifier() and len(first) <= 40 else "объект неизвестного типа"
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+class Redactor:
+    """Keeps the hidden tests' source out of anything written for a student: a text that holds
+    any of their lines (compared on letters and digits only, so escaping cannot hide it) is
+    replaced whole."""
+
+    NOTICE = "[текст скрыт: в нём строки скрытых проверок]"
+
+    def __init__(self, hidden_sources: list[str], min_length: int = 12):
+        lines = {_letters(ln) for src in hidden_sources for ln in src.splitlines()}
+        self.lines = sorted(ln for ln in lines if len(ln) >= min_length)
+
+    def __call__(self, text: str) -> str:
+        if not self.lines or not text:
+            return text
+        flat = _letters(text)
+        return self.NOTICE if any(ln in flat for ln in self.lines) else text
