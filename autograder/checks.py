@@ -14,7 +14,8 @@ Three modes, chosen by the instructor's tools through the environment:
   solution is appended to a JSON-lines file — the assignment's reference;
 - grading (``AUTOGRADER_EMIT``): the kernel is the student's and cannot be trusted to judge, so
   each check and ``expect`` *reports* what it got, as plain data, in a display output of the
-  cell; the grader compares it with the reference in its own process (:mod:`autograder.verify`);
+  cell; the grader compares it with the reference in its own process
+  (:mod:`autograder.grading.verify`);
 - otherwise visible checks compare in the kernel, and ``expect`` compares with a reference file
   when one is given (``AUTOGRADER_REFERENCE``; the tests of this repository).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -67,11 +69,32 @@ def _floats(value: Any) -> Any:
     return _plain(value if arr is None else arr)
 
 
+_COMPREHENSIONS = frozenset(["<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"])
+
+
+def _called_by_cell_code() -> bool:
+    """Whether the check was called by a cell's own top-level code, as test cells call them.
+
+    A check a student calls inside their own function (``assert_shape`` in ``sigmoid``) is theirs:
+    it compares here as in plain Jupyter and reports nothing, so it can never stand in for, or
+    crowd out, the reports of the test cell that happens to be running.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back  # the checks' own frames (assert_true -> assert_equal -> _report)
+    while frame is not None and frame.f_code.co_name in _COMPREHENSIONS:
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_name == "<module>"
+
+
 def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
     """Build: record a visible check and its expected side; grading: report both sides.
 
-    ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode.
+    ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode. Only
+    checks called by a cell's top-level code record or report (:func:`_called_by_cell_code`).
     """
+    if not (os.environ.get(RECORD_ENV) or os.environ.get(EMIT_ENV)) or not _called_by_cell_code():
+        return
     record_to = os.environ.get(RECORD_ENV)
     if record_to:
         entry = {"check": check, "expected": _reference.encode(expected()), "options": options}
@@ -102,12 +125,23 @@ def _fmt(value: Any, digits: int = 6) -> str:
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError):
-            return repr(value)
+            return _capped(value)
         if arr.dtype.kind in "biuf":
             return np.array2string(arr, precision=digits, threshold=20, edgeitems=3, separator=", ")
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.{digits}g}"
-    return repr(value)
+    return _capped(value)
+
+
+def _capped(value: Any, each: int = 80, whole: int = 400) -> str:
+    """repr with long strings cut (a message quotes values the student's code produced)."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= each else value[:each] + "…")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        text = "[" + ", ".join(_capped(v, each, whole) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= whole else text[:whole] + "…"
 
 
 def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
@@ -400,6 +434,10 @@ def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> N
     if not isinstance(key, str) or "/" not in key:
         raise ValueError(f"expect: ключ должен иметь вид 'упражнение/что', получено {key!r}")
     record_to = os.environ.get(RECORD_ENV)
+    if (record_to or os.environ.get(EMIT_ENV)) and not _called_by_cell_code():
+        # A hidden test's expect() is called by the test cell itself; one called from a
+        # student's function is theirs: never a report the grader could count.
+        return None
     if record_to:
         if key in _recorded:
             raise ValueError(f"expect: ключ {key!r} использован дважды")

@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import release
-from .course import Course
+from .build import release
+from .build.course import Course
+from .build.nbgrader_cmd import nbgrader_env
+from .build.publish import publish
 from .errors import CourseError
-from .nbgrader_cmd import nbgrader_env
-from .publish import publish
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +78,20 @@ def main(argv: list[str] | None = None) -> int:
         help="run kernels in a bubblewrap sandbox: when available (auto, the default; a loud "
         "warning otherwise), or refuse to grade without it (require), or not at all (off)",
     )
+    p_grade.add_argument(
+        "--layout",
+        choices=["auto", "folders", "lms"],
+        default="auto",
+        help="how SUBMISSIONS is laid out: a folder per student, an LMS bulk download, or "
+        "decided from the entries (auto, the default; every skipped entry is reported)",
+    )
+    p_grade.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        help="folder for the grader's own work and cache, which hold the restored hidden tests "
+        "(default: .autograder-state/ in the course root; never inside --out)",
+    )
     p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
     p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
     p_publish.add_argument("target", metavar="DIR", type=Path)
@@ -112,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _grade(course: Course, args) -> int:
-    from .grade import Options, grade
-    from .report import write_outputs
+    from .grading.grade import Options, grade
+    from .grading.report import write_outputs
 
     if args.jobs < 1:
         raise CourseError("--jobs", "must be at least 1")
@@ -126,6 +140,8 @@ def _grade(course: Course, args) -> int:
         args.pattern,
         args.memory_mb,
         sandbox=args.sandbox,
+        state=args.state,
+        layout=args.layout,
     )
     results = grade(course, args.assignment, args.submissions, args.out, opt)
     write_outputs(args.out, args.assignment, args.assignment, results)

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import notebooks
+from autograder.build import notebooks
+from autograder.build.course import Course
+from autograder.build.execute import kernel_session
 from autograder.checks import REFERENCE_ENV
-from autograder.course import Course
-from autograder.execute import kernel_session
 
 
 def main(names: list[str]) -> None:

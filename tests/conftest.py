@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import Course
-from autograder.execute import QUIET_ENV
+from autograder.build.course import Course
+from autograder.build.execute import QUIET_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = Course(ROOT)

@@ -8,9 +8,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from autograder import notebooks
+from autograder.build import notebooks
+from autograder.build.execute import CellFailed, kernel_session, stderr_text
 from autograder.checks import REFERENCE_ENV
-from autograder.execute import CellFailed, kernel_session, stderr_text
 from tests.conftest import COURSE
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from autograder.build.course import CONFIG_FILENAME, Course
+from autograder.build.nbgrader_cmd import run_nbgrader
 from autograder.checks import REFERENCE_ENV
-from autograder.course import CONFIG_FILENAME, Course
-from autograder.nbgrader_cmd import run_nbgrader
 
 
 @dataclass

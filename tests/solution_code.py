@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
-from autograder import notebooks
+from autograder.build import notebooks
 
 
 def solution_namespace(nb) -> dict:

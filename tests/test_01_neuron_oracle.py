@@ -19,7 +19,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from autograder import checks, notebooks, reference
+from autograder import checks, reference
+from autograder.build import notebooks
 from tests.conftest import COURSE
 
 ASSIGNMENT = "01-neuron"

@@ -17,7 +17,8 @@ import pytest
 from scipy.special import expit
 from scipy.special import softmax as sp_softmax
 
-from autograder import notebooks, reference
+from autograder import reference
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import solution_namespace
 

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from autograder import checks, notebooks, reference
+from autograder import checks, reference
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import solution_namespace
 

@@ -15,7 +15,8 @@ import pytest
 from scipy.optimize import approx_fprime
 from scipy.special import expit
 
-from autograder import notebooks, reference
+from autograder import reference
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 

@@ -18,7 +18,7 @@ import pytest
 from sklearn.metrics import log_loss
 from sklearn.utils import gen_batches
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 

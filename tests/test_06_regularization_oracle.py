@@ -15,8 +15,8 @@ from scipy.optimize import minimize_scalar
 from sklearn import metrics as skm
 from sklearn.exceptions import UndefinedMetricWarning
 
-from autograder import notebooks
 from autograder import reference as ref
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 

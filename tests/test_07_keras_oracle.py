@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE
 from tests.solution_code import markdown_text, solution_namespace
 

@@ -1,17 +1,22 @@
 """Hostile submissions graded by the real `autograder grade` (issue 10).
 
-One class: three honest students and one student per attack of tests/attacks/catalogue.py, all
-graded by ONE run of the command (real kernels, the real sandbox, a real SQLite gradebook). Then,
-per attack: grading finished; the attacked exercise earned no more than its ceiling and every
-other exercise its full points; what the secret-reading attacks reported seeing was nothing; and
-the host, the gradebook, the course and the honest students are untouched.
+One class: three honest students, the honest controls of the catalogue (right answers in styles
+the grader once punished) and one student per attack of tests/attacks/catalogue.py, all graded by
+ONE run of the command (real kernels, the real sandbox, a real SQLite gradebook). Then, per
+attack: grading finished; the attacked exercise earned no more than its ceiling and every other
+exercise its full points; what the secret-reading attacks reported seeing was nothing; a stalling
+notebook was stopped in time. For the run: every output file is there, none holds a hidden test's
+source or a spreadsheet formula, the cached results stay small, ``--out`` holds none of the
+grader's own state; and the host, the gradebook, the course and the honest students are untouched.
 """
 
 from __future__ import annotations
 
+import builtins
 import copy
 import csv
 import hashlib
+import html
 import json
 import os
 import re
@@ -29,9 +34,17 @@ import pytest
 from nbgrader.api import Gradebook
 
 import autograder
-from tests.attacks.catalogue import ATTACKS, EXERCISES, FILE_MARK, SPAWN_MARK, Attack
+from autograder.grading.report import folder_name
+from tests.attacks.catalogue import (
+    ATTACKS,
+    EXERCISES,
+    FILE_MARK,
+    HONEST_CONTROLS,
+    SPAWN_MARK,
+    Attack,
+)
 from tests.conftest import COURSE, ROOT
-from tests.grade_cli import grade_cli
+from tests.grade_cli import grade_cli, state_of
 
 pytestmark = pytest.mark.slow
 
@@ -42,8 +55,17 @@ COURSE_DB = ROOT / "gradebook.db"
 POINTS = {"sigmoid": 2.0, "neuron": 3.0, "network": 2.0, "train_neuron": 4.0}
 MAX = 11.0
 HONEST = ["honest1", "honest2", "honest3"]
+# The progress-printing controls need more than the suite's 10 s per cell on a loaded machine
+# (plain Jupyter too): tests/test_grading_hardening.py grades them with the grader's own limits.
+SLOW_CONTROLS = ("honest_live_progress", "honest_progress_flush")
+CONTROLS = {
+    name: (exercise, code) for name, exercise, code in HONEST_CONTROLS if name not in SLOW_CONTROLS
+}
 SELECTED = list(ATTACKS)
 BY_NAME = {a.name: a for a in SELECTED}
+STALL_CELLS, STALL_SECONDS = 14, 8  # with --timeout 10: 112 s of sleep against a 100 s budget
+HONEST_SECONDS = 30  # an honest notebook takes 3-5 s alone; CPU spinners must not slow it past
+CACHE_CAP = 20 << 20  # a cached result past this came through a bypass of the 5 MB output cap
 SANDBOX_UIDS = range(61000, 65000)
 NOBODY = 65534
 GRADE_TIMEOUT = 1500
@@ -112,11 +134,30 @@ def _duplicate_tests(nb: dict) -> None:
     nb["cells"] = out
 
 
+def _stall_cells(nb: dict) -> None:
+    """Sleeping code cells between train_neuron's answer and its tests, each under the cell
+    timeout, longer in all than the notebook's budget."""
+    at = next(i for i, c in enumerate(nb["cells"]) if gid(c) == "train_neuron-solution") + 1
+    stalls = [
+        {
+            "cell_type": "code",
+            "id": f"stall-{i}",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": f"import time\ntime.sleep({STALL_SECONDS})",
+        }
+        for i in range(STALL_CELLS)
+    ]
+    nb["cells"][at:at] = stalls
+
+
 EDITS = {
     "kernelspec": _kernelspec,
     "metadata": _metadata,
     "fake_tests": _fake_tests,
     "duplicate_tests": _duplicate_tests,
+    "stall_cells": _stall_cells,
 }
 
 
@@ -141,6 +182,10 @@ def make_class(subs: Path, places: dict[str, str]) -> None:
                 "source": f"Мои заметки: SECRET-MARKER-{student}",
             }
         )
+        (subs / student).mkdir(parents=True)
+        (subs / student / nb_name).write_text(json.dumps(nb, ensure_ascii=False))
+    for student, (exercise, code) in CONTROLS.items():
+        nb = set_answer(load(SOLUTION), exercise, code)
         (subs / student).mkdir(parents=True)
         (subs / student / nb_name).write_text(json.dumps(nb, ensure_ascii=False))
     for attack in SELECTED:
@@ -193,7 +238,7 @@ def planted_files(tmp: Path) -> list[Path]:
     """Files the disk attacks may have left on the host (an unsandboxed grader)."""
     places = [Path("/tmp"), Path.home(), Path(os.environ.get("TMPDIR", "/tmp"))]
     found = {p for place in places for p in place.glob(f"{FILE_MARK}-*")}
-    found |= set((tmp / "out" / ".work").rglob(f"{FILE_MARK}-*"))
+    found |= set((state_of(A, tmp / "out") / "work").rglob(f"{FILE_MARK}-*"))
     return sorted(found)
 
 
@@ -235,6 +280,7 @@ class Graded:
     planted: list = field(default_factory=list)
     processes: list = field(default_factory=list)
     listener_connections: int = 0
+    seconds: float = 0.0  # the whole run's wall-clock time
 
 
 def run_grade(subs: Path, out: Path, db: Path, tmpdir: Path) -> subprocess.CompletedProcess:
@@ -272,6 +318,7 @@ def graded(tmp_path_factory):
         g.result = run_grade(subs, out, db, grader_tmp)
     except subprocess.TimeoutExpired:
         g.error = f"grading did not finish in {GRADE_TIMEOUT} s"
+    g.seconds = time.time() - started
     # What the run left behind, recorded first, then cleaned up.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and leftover_processes(tmp, started, procs_before):
@@ -299,7 +346,7 @@ def graded(tmp_path_factory):
             pass
     for path in planted_files(tmp):
         path.unlink(missing_ok=True)
-    shutil.rmtree(out / ".work", ignore_errors=True)
+    shutil.rmtree(state_of(A, out) / "work", ignore_errors=True)
     if g.hashes_after["course_db"] != g.hashes_before["course_db"]:  # undo a broken sandbox's harm
         if course_db_backup is None:
             COURSE_DB.unlink(missing_ok=True)
@@ -337,9 +384,13 @@ def exercise_rows(g: Graded, student: str) -> dict[str, dict]:
     }
 
 
+def cached_result(g: Graded, student: str) -> dict:
+    cache = state_of(A, g.out) / "cache" / f"{student}.json"
+    return json.loads(cache.read_text(encoding="utf-8"))["result"]
+
+
 def executed_notebook(g: Graded, student: str) -> dict:
-    cached = json.loads((g.out / ".cache" / f"{student}.json").read_text(encoding="utf-8"))
-    return json.loads(cached["result"]["nb"])
+    return json.loads(cached_result(g, student)["nb"])
 
 
 def attack_reports(g: Graded, student: str) -> list[dict]:
@@ -411,15 +462,16 @@ def test_catalogue_is_complete():
 
 def test_grading_finishes_with_every_student(graded):
     table = grades(graded)
-    assert set(table) == set(HONEST) | set(BY_NAME)
+    assert set(table) == set(HONEST) | set(CONTROLS) | set(BY_NAME)
     for student, row in table.items():
         assert float(row["max_score"]) == MAX, f"{student}: max_score {row['max_score']}"
 
 
-@pytest.mark.parametrize("student", HONEST)
+@pytest.mark.parametrize("student", HONEST + list(CONTROLS))
 def test_honest_students_get_full_marks(graded, student):
+    rows = exercise_rows(graded, student)
+    assert exercise_scores(graded, student) == POINTS, {e: r["reason"] for e, r in rows.items()}
     assert float(grades(graded)[student]["score"]) == MAX
-    assert exercise_scores(graded, student) == POINTS
 
 
 @pytest.mark.parametrize("attack", SELECTED, ids=lambda a: a.name)
@@ -487,3 +539,173 @@ def test_no_process_left_running(graded):
 
 def test_host_listener_never_reached(graded):
     assert graded.listener_connections == 0
+
+
+# --- the run as a whole (reviews/redteam-1.md) ----------------------------------------------------
+
+OUTPUT_FILES = ("grades.csv", "exercises.csv", "lms.csv", "report.html")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_every_output_file_is_written(graded):
+    finished(graded)
+    missing = [name for name in OUTPUT_FILES if not (graded.out / name).is_file()]
+    for student in grades(graded):
+        feedback = graded.out / "feedback" / folder_name(student) / f"{A}.html"
+        if not feedback.is_file():
+            missing.append(str(feedback.relative_to(graded.out)))
+    assert missing == []
+
+
+def test_out_holds_no_grader_state(graded):
+    finished(graded)
+    state = [str(p) for p in graded.out.rglob("*") if p.name in (".work", ".cache")]
+    assert state == [], "the grader's own work (restored hidden tests) is inside --out"
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def hidden_test_lines() -> list[str]:
+    """Each line of a hidden test cell (between its markers) longer than 12 characters that no
+    other cell of the solution holds, reduced to its letters and digits (so that no escaping —
+    JSON, HTML, CSV — can hide it)."""
+    cells = load(SOLUTION)["cells"]
+    public = set()
+    hidden = set()
+    for c in cells:
+        src = c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        lines = [ln.strip() for ln in src.splitlines()]
+        if gid(c).endswith("-hidden"):
+            if "BEGIN HIDDEN TESTS" in src:
+                start = lines.index("### BEGIN HIDDEN TESTS")
+                hidden |= {ln for ln in lines[start:] if len(ln) > 12}
+        else:
+            public |= {_alnum(ln) for ln in lines}
+    return sorted({_alnum(ln) for ln in hidden} - public - {""})
+
+
+def _out_texts(out: Path) -> dict[str, str]:
+    texts = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.suffix in (".csv", ".html", ".log", ".txt", ".json"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            texts[str(path.relative_to(out))] = html.unescape(text)
+    return texts
+
+
+def test_no_hidden_test_source_under_out(graded):
+    finished(graded)
+    lines = hidden_test_lines()
+    assert len(lines) >= 15  # the four hidden cells
+    found = {
+        name: [ln for ln in lines if ln in squeezed]
+        for name, text in _out_texts(graded.out).items()
+        if (squeezed := _alnum(text))
+    }
+    found = {name: hits for name, hits in found.items() if hits}
+    assert found == {}, f"hidden tests' lines in --out: {json.dumps(found)[:3000]}"
+
+
+BUILTIN_EXCEPTIONS = {
+    name
+    for name in dir(builtins)
+    if isinstance(getattr(builtins, name), type)
+    and issubclass(getattr(builtins, name), BaseException)
+}
+
+
+def test_hidden_cell_errors_name_a_builtin_type_at_most(graded):
+    finished(graded)
+    pattern = re.compile(r"скрытая проверка: ошибка в вашем коде \(([^)]*)\)")
+    bad = []
+    for row in read_csv(graded.out / "exercises.csv"):
+        for named in pattern.findall(row["reason"]):
+            if named not in BUILTIN_EXCEPTIONS | {"исключение"}:
+                bad.append((row["student_id"], row["exercise"], row["reason"][:300]))
+    assert bad == []
+    for attack in ("leak_hidden_message", "leak_hidden_ename"):
+        reason = exercise_rows(graded, attack)["train_neuron"]["reason"]
+        assert pattern.fullmatch(reason), reason[:500]
+
+
+def test_no_csv_cell_is_a_formula(graded):
+    finished(graded)
+    formulas = []
+    for path in sorted(graded.out.rglob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                formulas += [(path.name, c[:80]) for c in row if c.startswith(FORMULA_START)]
+    assert formulas == []
+
+
+def test_cached_results_stay_small(graded):
+    finished(graded)
+    cache = state_of(A, graded.out) / "cache"
+    sizes = {p.stem: p.stat().st_size for p in cache.glob("*.json")}
+    assert set(sizes) >= set(grades(graded))
+    big = {name: size >> 20 for name, size in sizes.items() if size > CACHE_CAP}
+    assert big == {}, "cached results over 20 MB (MB)"
+
+
+@pytest.mark.parametrize("attack", [a for a in SELECTED if a.max_seconds], ids=lambda a: a.name)
+def test_attack_notebook_is_stopped_in_time(graded, attack: Attack):
+    finished(graded)
+    result = cached_result(graded, attack.name)
+    assert result["seconds"] <= attack.max_seconds, result["problem"]
+    if attack.edit == "stall_cells":  # it outran the budget: stopped, flagged, tests not run
+        assert result["problem"], "a notebook that outran its budget ran to the end unflagged"
+        assert set(result["not_run"]) >= {"train_neuron-visible", "train_neuron-hidden"}
+
+
+def test_memfd_counts_against_the_memory_cap(graded):
+    """memfd_hog reports what it held if it survives (a cell timeout may stop it first); the
+    outputs of the cell a kernel dies in are dropped, so no report means it was killed: then for
+    memory."""
+    finished(graded)
+    result = cached_result(graded, "memfd_hog")
+    reports = attack_reports(graded, "memfd_hog")
+    if reports:
+        assert [r["hits"] for r in reports if r["hits"]] == [], reports[-1]["listed"]
+    else:
+        assert result["problem"].startswith("память"), result["problem"]
+
+
+def test_honest_students_are_not_starved(graded):
+    """CPU spinners in sessions of their own (hog_cpu_setsid) run while the honest students are
+    graded: each kernel has an equal CPU share, so an honest notebook keeps its usual pace."""
+    finished(graded)
+    seconds = {s: cached_result(graded, s)["seconds"] for s in HONEST}
+    assert max(seconds.values()) <= HONEST_SECONDS, seconds
+
+
+def test_kernel_holds_no_descriptor_of_the_grader(graded):
+    """fallocate_keep_size lists the kernel's descriptors: no host file is open for writing (the
+    grader's log once was), and the kernel's original stdout and stderr are /dev/null."""
+    finished(graded)
+    reports = attack_reports(graded, "fallocate_keep_size")
+    assert reports, "fallocate_keep_size printed no ATTACK-REPORT line"
+    fds = reports[0]["listed"]["fds"]
+    roots, _ = _allowed_paths()
+    host_files = [
+        fd
+        for fd in fds
+        if fd.split()[1].startswith("file")
+        and not fd.split(None, 2)[2].startswith("/home/student/")
+        and not (
+            fd.split()[1] == "file-r" and any(fd.split(None, 2)[2].startswith(r) for r in roots)
+        )
+    ]
+    assert host_files == [], f"host files open in the kernel: {fds}"
+    assert any(fd.endswith(" /dev/null") for fd in fds), fds
+    assert not [fd for fd in fds if "(deleted)" in fd], fds
+
+
+def test_no_notebook_holds_a_worker_past_the_budget(graded):
+    """With --timeout 10 the budget is 100 s: no student, stalling or not, kept a worker longer
+    (plus the kernel's start and stop). The whole run's time is printed on failure."""
+    finished(graded)
+    seconds = {s: cached_result(graded, s)["seconds"] for s in grades(graded)}
+    slow = {s: t for s, t in seconds.items() if t > 130}
+    assert slow == {}, f"run took {graded.seconds:.0f} s"

@@ -302,6 +302,7 @@ def test_expect_records_values_and_refuses_a_key_twice(tmp_path, monkeypatch):
     record = tmp_path / "record.jsonl"
     monkeypatch.setenv(checks.RECORD_ENV, str(record))
     monkeypatch.setattr(checks, "_recorded", set())
+    monkeypatch.setattr(checks, "_called_by_cell_code", lambda: True)  # as from a test cell
     assert expect("ex/a", np.array([1.0, 2.0])) is None
     assert expect("ex/b", "text") is None
     with pytest.raises(ValueError, match="использован дважды"):
@@ -326,7 +327,57 @@ def reports(monkeypatch):
     monkeypatch.setattr(
         IPython.display, "publish_display_data", lambda data: sent.append(data[checks.RECORD_MIME])
     )
+    monkeypatch.setattr(checks, "_called_by_cell_code", lambda: True)  # as from a test cell
     return sent
+
+
+@pytest.fixture
+def cell_reports(monkeypatch):
+    """Grading mode, and code run as a notebook cell runs it (``exec`` of top-level code)."""
+    import IPython.display
+
+    sent: list = []
+    monkeypatch.setenv(checks.EMIT_ENV, "1")
+    monkeypatch.delenv(checks.RECORD_ENV, raising=False)
+    monkeypatch.setattr(
+        IPython.display, "publish_display_data", lambda data: sent.append(data[checks.RECORD_MIME])
+    )
+
+    def run(source: str) -> list:
+        exec(compile(source, "<cell>", "exec"), {"np": np, "checks": checks})
+        return sent
+
+    return run
+
+
+def test_checks_called_by_the_cells_own_code_report(cell_reports):
+    sent = cell_reports(
+        "checks.assert_close(0.5, 0.5)\n"
+        "for v in [1, 2]:\n"
+        "    checks.assert_true(v > 0, name='v')\n"
+        "[checks.assert_shape(np.zeros(2), (2,)) for _ in range(2)]\n"
+        "checks.expect('ex/v', 1.0)\n"
+    )
+    kinds = [r.get("check", r.get("key")) for r in sent]
+    loop, comprehension = ["assert_equal"] * 2, ["assert_shape"] * 2
+    assert kinds == ["assert_close", *loop, *comprehension, "ex/v"]
+
+
+def test_checks_inside_a_students_function_compare_locally_and_report_nothing(cell_reports):
+    # An honest student may call the notebook's own helpers inside their answer (red team E1).
+    sent = cell_reports(
+        "def sigmoid(x):\n"
+        "    out = 1 / (1 + np.exp(-np.asarray(x, dtype=float)))\n"
+        "    checks.assert_shape(out, np.shape(x), name='форма выхода')\n"
+        "    checks.expect('ex/inside', out)\n"
+        "    return out\n"
+        "checks.assert_close(sigmoid(0.0), 0.5)\n"
+    )
+    assert [r["check"] for r in sent] == ["assert_close"]
+    with pytest.raises(AssertionError, match="форма выхода"):
+        cell_reports(
+            "def bad(x):\n    checks.assert_shape(np.zeros(3), (2,), name='форма выхода')\nbad(0)\n"
+        )
 
 
 def test_expect_reports_plain_data_and_judges_nothing(reports, tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy.special import expit
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE
 
 

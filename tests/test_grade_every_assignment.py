@@ -5,7 +5,8 @@ from tests/mutants/ — per exercise one the visible tests catch and one only th
 (for the Keras notebook, one of each in all, to keep the run short). A mutant caught by the hidden
 tests must keep exactly its exercise's visible points; one caught by the visible tests must lose
 them. This is the in-kernel verdict of tests/test_mutants.py, taken again by the grader's process
-from what the sandboxed kernel reported (autograder.verify), for every check the course uses.
+from what the sandboxed kernel reported (autograder.grading.verify), for every check the course
+uses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 
 import pytest
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE, assignments
 from tests.grade_cli import grade_cli
 from tests.mutants import Mutant, catalogue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE, assignments
 from tests.nbgrader_course import autograde
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from autograder import notebooks
+from autograder.build import notebooks
 from tests.conftest import COURSE, ROOT, assignments
 
 
@@ -30,7 +30,7 @@ def test_published_repository_holds_no_secret(tmp_path):
     } <= files
     assert not any(f.startswith("solutions") or f.endswith("reference.json") for f in files)
     assert not any(
-        f.startswith("autograder/") and f.split("/")[1] in ("grade.py", "release.py", "cli.py")
+        f.startswith("autograder/") and f.split("/")[1] in ("build", "grading", "cli.py")
         for f in files
     )
     texts = {f: (target / f).read_text(encoding="utf-8", errors="replace") for f in files}

@@ -12,9 +12,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import notebooks, reference
-from autograder.course import Course
-from autograder.release import check_release
+from autograder import reference
+from autograder.build import notebooks
+from autograder.build.course import Course
+from autograder.build.release import check_release
 from tests.conftest import COURSE, ROOT, assignments
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import KernelLimits, Sandbox, detect
+from autograder.grading.sandbox import KernelLimits, Sandbox, detect
 from tests.conftest import COURSE, ROOT
 from tests.grade_cli import grade_cli
 

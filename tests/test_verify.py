@@ -1,4 +1,4 @@
-"""The grader's verdict on test cells (autograder.verify), from reports crafted here.
+"""The grader's verdict on test cells (autograder.grading.verify), from reports crafted here.
 
 No kernel: an executed notebook is simulated by giving the test cells of 01-neuron the report
 outputs a kernel would send. Every malformed, missing, extra or lying report must fail the cell
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from nbgrader.utils import determine_grade
 
-from autograder import notebooks
+from autograder.build import notebooks
 from autograder.checks import RECORD_MIME
+from autograder.grading.verify import Reference, verify
 from autograder.reference import encode
-from autograder.verify import Reference, verify
 from tests.conftest import COURSE
 
 A = "01-neuron"

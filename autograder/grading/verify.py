@@ -31,9 +31,11 @@ from typing import Any
 import nbformat
 import numpy as np
 
-from . import checks, notebooks
-from .checks import RECORD_MIME
-from .reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
+from .. import checks
+from ..build import notebooks
+from ..checks import RECORD_MIME
+from ..reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
+from .text import exception_name, type_label
 
 NOT_RUN = "CellNotRun"
 HIDDEN_PREFIX = "Скрытая проверка"
@@ -57,8 +59,13 @@ class Reference:
         return sorted(k for k in self.values if k.startswith(exercise + "/"))
 
 
-def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
-    """Judge every test cell of an executed notebook in place (see the module's docstring)."""
+def verify(nb: nbformat.NotebookNode, ref: Reference) -> dict[str, str]:
+    """Judge every test cell of an executed notebook in place (see the module's docstring).
+
+    Returns the grader's own verdict text for each test cell it failed, by grade_id: feedback
+    quotes these, never what the kernel wrote (a student's error text could be anything).
+    """
+    verdicts: dict[str, str] = {}
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
@@ -77,14 +84,35 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> None:
             problem = _visible(ref.checks[gid], data)
         else:  # a test cell with no recorded checks: nbgrader's own rules apply
             continue
-        if any(o.output_type == "error" for o in cell.outputs):
-            continue  # its own error is the reason, and nbgrader scores it 0
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors:
+            # Its own error fails the cell (nbgrader scores it 0); the feedback quotes the grader.
+            verdicts[gid] = _error_verdict(gid, problem, errors[0])
+            continue
         if problem:
+            verdicts[gid] = problem
             cell.outputs.append(
                 nbformat.v4.new_output("error", ename=FAILED, evalue=problem, traceback=[problem])
             )
         else:
             cell.outputs = [_harmless(o) for o in cell.outputs]
+    return verdicts
+
+
+TIMEOUTS = ("KeyboardInterrupt", "CellTimeoutError")
+
+
+def _error_verdict(gid: str, problem: str | None, error) -> str:
+    """The grader's words for a test cell that raised: never the kernel's message, which is the
+    student's code speaking (it could quote the hidden tests from the cell history)."""
+    if error.get("ename") in TIMEOUTS:
+        return "превышено время выполнения ячейки (бесконечный цикл?)"
+    what = f"ошибка в вашем коде ({exception_name(error.get('ename', ''))})"
+    if gid.endswith("-hidden"):
+        return f"{HIDDEN_PREFIX}: {what}"
+    if problem and "не выполнена" not in problem:
+        return problem  # a check that failed, judged again here: its own message
+    return f"{what}; {problem}" if problem else what
 
 
 def _is_report(output) -> bool:
@@ -108,7 +136,7 @@ def _hidden(exercise: str, reports: list, ref: Reference) -> str | None:
         if not isinstance(key, str) or set(report) != {"key", "value"}:
             return f"{HIDDEN_PREFIX}: получен результат неизвестного вида"
         if key not in wanted:
-            return f"{HIDDEN_PREFIX}: лишний результат {key!r}"
+            return f"{HIDDEN_PREFIX}: лишний результат (ключ не из этого упражнения)"
         if key in got:
             return f"{HIDDEN_PREFIX} {key!r}: результат получен дважды"
         got[key] = report["value"]
@@ -133,7 +161,7 @@ def _unencodable(value: Any) -> str | None:
     """A report that says the value was not plain data (anywhere inside it)."""
     if isinstance(value, dict):
         if set(value) == {UNENCODABLE}:
-            return f"получен объект {value[UNENCODABLE]}, а не числа, строки или массивы"
+            return f"получен {type_label(value[UNENCODABLE])}, а не числа, строки или массивы"
         return next((p for v in value.values() if (p := _unencodable(v))), None)
     if isinstance(value, list):
         return next((p for v in value if (p := _unencodable(v))), None)
@@ -184,7 +212,8 @@ def _recheck(want: dict, actual: Any, expected: Any) -> str | None:
     name = opts.get("name", "результат")
     if isinstance(actual, dict) and set(actual) == {UNENCODABLE}:
         what = "массив numpy" if check == "assert_dtype" else "числа, строки или массивы"
-        return f"Проверка не пройдена: {name}\n  ожидались {what}, получен {actual[UNENCODABLE]}"
+        got = type_label(actual[UNENCODABLE])
+        return f"Проверка не пройдена: {name}\n  ожидались {what}, получен {got}"
     if _unencodable(expected):
         return f"Проверка не пройдена: {name}\n  ожидаемое значение не простые данные"
     runs: dict[str, Callable[[], None]] = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..errors import CourseError
 from .course import Course
-from .errors import CourseError
 
 STUDENT_MODULES = ("__init__.py", "checks.py", "reference.py")
 # Markers of solutions, hidden tests and recorded reference values.

@@ -15,18 +15,19 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from ..checks import RECORD_ENV
+from ..errors import CourseError
+from ..reference import REFERENCE_FILENAME, differences, dump
 from . import notebooks
-from .checks import RECORD_ENV
 from .course import Course
-from .errors import CourseError
 from .execute import CellFailed, displays_value, kernel_session, stderr_text
 from .generate import generate_release
-from .reference import REFERENCE_FILENAME, differences, dump
 from .validate import validate_source
 
 
@@ -86,7 +87,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     # A private copy to execute in, so files the notebook writes reach neither source nor release.
     run_dir = work / "run"
     course.copy_assignment(name, run_dir)
-    solution, (values, tolerances, checks) = _execute_recording(course, nb, run_dir, label)
+    solution, (values, tolerances, checks), timing = _execute_recording(course, nb, run_dir, label)
     release = generate_release(course, name, work / "course", f"sqlite:///{work / 'gradebook.db'}")
     for path in sorted(release.rglob("*.ipynb")):
         rel_nb = notebooks.normalise(nbformat.read(path, as_version=4), keep_outputs=False)
@@ -97,7 +98,7 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     return Built(
         assignment=name,
         solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),
-        reference_text=dump(values, name, tolerances, checks),
+        reference_text=dump(values, name, tolerances, checks, timing),
         release=release,
     )
 
@@ -105,7 +106,9 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
 def _execute_recording(course: Course, nb, run_dir: Path, label: str):
     """Run the solution top to bottom, recording expect() values and visible checks by cell.
 
-    Returns the executed notebook and (values, tolerances, checks) for the reference.
+    Returns the executed notebook, (values, tolerances, checks) for the reference, and how long
+    the solution took (its slowest cell and the whole notebook, seconds): grading derives its
+    time limits from them.
     """
     record = run_dir.parent / "record.jsonl"
     record.touch()
@@ -116,16 +119,20 @@ def _execute_recording(course: Course, nb, run_dir: Path, label: str):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    slowest = total = 0.0
     with kernel_session(nb, run_dir, course.cell_timeout, {RECORD_ENV: str(record)}) as session:
         done = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             gid = notebooks.grade_id(cell) or f"cell {index + 1}"
+            started = time.monotonic()
             try:
                 session.run_cell(index)
             except CellFailed as e:
                 raise CourseError(label, f"{gid!r} raised {e.summary}") from None
+            seconds = time.monotonic() - started
+            slowest, total = max(slowest, seconds), total + seconds
             new = record.read_text(encoding="utf-8").splitlines()[done:]
             done += len(new)
             for line in new:
@@ -148,7 +155,8 @@ def _execute_recording(course: Course, nb, run_dir: Path, label: str):
                 values[key] = entry["value"]
                 tolerances[key] = [entry["rtol"], entry["atol"]]
             _check_test_cell(cell, gid, label)
-    return nb, (values, tolerances, checks)
+    timing = {"slowest_cell": round(slowest, 2), "total": round(total, 2)}
+    return nb, (values, tolerances, checks), timing
 
 
 def _check_test_cell(cell, gid: str, label: str) -> None:
@@ -166,8 +174,10 @@ def _install(course: Course, b: Built) -> None:
     """Put one build in place: each file is replaced whole (write to a temp name, rename)."""
     _replace_text(course.source_notebook(b.assignment), b.solution_text)
     ref = course.reference_file(b.assignment)
-    # Last-bit float noise of another CPU is no change: the committed reference stays as it is.
-    if not ref.is_file() or differences(ref.read_text(encoding="utf-8"), b.reference_text):
+    # Last-bit float noise of another CPU is no change: the committed reference stays as it is
+    # (unless it has no timing yet).
+    committed = ref.read_text(encoding="utf-8") if ref.is_file() else ""
+    if not committed or differences(committed, b.reference_text) or '"timing"' not in committed:
         _replace_text(ref, b.reference_text)
     target = course.release_folder(b.assignment)
     target.parent.mkdir(parents=True, exist_ok=True)

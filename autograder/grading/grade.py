@@ -31,20 +31,21 @@ from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAuto
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import notebooks
-from .checks import EMIT_ENV
+from ..build import notebooks
+from ..build.course import Course
+from ..build.execute import QUIET_ENV
+from ..build.generate import generate_release
+from ..checks import EMIT_ENV
+from ..errors import CourseError
+from ..reference import REFERENCE_FILENAME
 from .collect import collect
-from .course import Course
-from .errors import CourseError
-from .execute import QUIET_ENV
-from .generate import generate_release
-from .reference import REFERENCE_FILENAME
-from .run_submission import Limits, execute, worker_init
+from .run_submission import Limits, execute, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
-from .verify import HIDDEN_PREFIX, NOT_RUN
+from .text import Redactor, clean, exception_name, first_line
+from .verify import NOT_RUN
 
-log = logging.getLogger("autograder.grade")
+log = logging.getLogger("autograder.grading.grade")
 
 
 @dataclass
@@ -80,6 +81,20 @@ class Options:
     memory_mb: int = 2048
     output_bytes: int = 5_000_000
     sandbox: str = "auto"  # auto | require | off
+    state: Path | None = None  # the grader's own work and cache (default: under the course)
+    layout: str = "auto"  # auto | folders | lms
+
+
+# Part of every cache key: a result cached by an older grader is executed again.
+CACHE_VERSION = "2"
+STATE_FOLDER = ".autograder-state"
+
+
+def state_dir(course: Course, assignment: str, out: Path, state: Path | None = None) -> Path:
+    """Where a grading run into ``out`` keeps its own work and cache: never inside ``out`` (they
+    hold the restored hidden tests and the instructor's notebook), one folder per results folder."""
+    tag = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:12]
+    return Path(state or course.root / STATE_FOLDER) / f"{assignment}-{tag}"
 
 
 def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Options):
@@ -95,20 +110,31 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     _setup_log(out / "grade.log")
     db_url = opt.db_url or f"sqlite:///{course.root / 'gradebook.db'}"
     _check_db(db_url)
-    work = out / ".work"
+    state = state_dir(course, assignment, out, opt.state)
+    work = state / "work"
     template, notebook_id = _register_assignment(course, assignment, db_url, work)
-    collected = collect(submissions, work, opt.pattern)
+    collected = collect(submissions, work, opt.pattern, opt.layout)
     for problem in collected.problems:
         log.warning(problem)
     students = dict(collected.submissions)
     roster = _read_roster(opt.roster) if opt.roster else []
     expected = f"{notebook_id}.ipynb"
-    timeout = opt.timeout or course.cell_timeout
-    # The whole notebook may take ten times one cell's timeout.
-    limits = Limits(timeout, 10 * timeout, opt.memory_mb << 20, opt.output_bytes)
+    limits = time_limits(course, reference, opt)
+    log.info(
+        "time limits: %d s per cell, %d s per notebook", limits.cell_timeout, limits.notebook_budget
+    )
     sandbox = (
         detect() if opt.sandbox != "off" else unconfined("песочница отключена (--sandbox off)")
     )
+    if sandbox.cgroups.available:
+        log.info("each kernel in cgroups of its own (v%d)", sandbox.cgroups.version)
+    elif opt.sandbox != "off":
+        warning = (
+            f"ВНИМАНИЕ: cgroups недоступны — {sandbox.cgroups.why_not}. Память, число процессов "
+            "и доля процессора ядер ограничиваются только опросом (memfd, tmpfs и кэш не видны)."
+        )
+        log.warning(warning)
+        print(warning, file=sys.stderr)
     if sandbox.isolated:
         log.info("kernels run in a bubblewrap sandbox (%s)", sandbox.bwrap)
     elif opt.sandbox == "require":
@@ -122,7 +148,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         log.warning(warning)
         print(warning, file=sys.stderr)
     salt = hashlib.sha256(
-        notebooks.dumps(template).encode()
+        CACHE_VERSION.encode()
+        + notebooks.dumps(template).encode()
         + reference.read_bytes()
         + repr(limits).encode()
         + repr(sandbox.isolated).encode()
@@ -138,6 +165,7 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     prepared: dict[str, Prepared] = {}
     for student, sub in sorted(students.items()):
         prepared[student] = prepare(student, sub.files, expected, template)
+        prepared[student].flags[:0] = list(getattr(sub, "problems", []))
         for flag in prepared[student].flags:
             log.warning("%s: %s", student, flag)
     resources = {
@@ -154,8 +182,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
             p.nb, _ = OverwriteKernelspec().preprocess(p.nb, res)
             p.nb, _ = OverwriteCells().preprocess(p.nb, res)
 
-    cache = out / ".cache"
-    cache.mkdir(exist_ok=True)
+    cache = state / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
     runs: dict[str, dict] = {}
     pending = []
     for p in prepared.values():
@@ -177,47 +205,116 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         if p.student in runs:
             if not save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4)):
                 runs[p.student] = _not_run(p.nb, "не удалось записать оценки")
-    if pending:
-        # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
-        # the parent holds no kernel, zmq context or thread yet.
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(opt.jobs, mp_context=ctx, initializer=worker_init) as pool:
-            futures = {}
-            for slot, (p, key) in enumerate(pending):
-                workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
-                fut = pool.submit(
-                    execute,
-                    nbformat.writes(p.nb),
-                    str(workdir),
-                    env,
-                    limits,
-                    sandbox,
-                    slot,
-                    str(reference),
-                )
-                futures[fut] = (p, key)
-            bar = tqdm(total=len(futures), disable=opt.quiet, unit="работ", desc=assignment)
-            for fut in as_completed(futures):
-                p, key = futures[fut]
-                try:
-                    result = fut.result()
-                except Exception as e:  # a worker died: grade this student as not run
-                    result = _not_run(p.nb, f"сбой при выполнении: {type(e).__name__}")
-                if not save(p.student, nbformat.reads(result["nb"], as_version=4)):
-                    result = _not_run(p.nb, "не удалось записать оценки")
-                _store_cache(cache / f"{_safe(p.student)}.json", key, result)
+    # A dead worker, a broken pool or a kernel that did not start is the machine's fault: the
+    # submission is tried again in a fresh pool, never cached as a result, and flagged if it
+    # still fails.
+    for attempt in range(EXECUTION_ATTEMPTS):
+        if not pending:
+            break
+        failed: list[tuple[Prepared, str, str]] = []
+        # A retry runs each submission in a pool of its own: one that keeps killing its worker
+        # cannot take anybody else's down with it.
+        groups = [pending] if attempt == 0 else [[one] for one in pending]
+        outcomes = (
+            outcome
+            for group in groups
+            for outcome in _execute_all(
+                group, course, assignment, work, env, limits, sandbox, reference, opt
+            )
+        )
+        for p, key, result in outcomes:
+            if isinstance(result, str):
+                failed.append((p, key, result))
+                log.warning("%s: %s (attempt %d)", p.student, result, attempt + 1)
+                continue
+            if not save(p.student, nbformat.reads(result["nb"], as_version=4)):
+                result = _not_run(p.nb, "не удалось записать оценки")
+            _store_cache(cache / f"{_safe(p.student)}.json", key, result)
+            runs[p.student] = result
+            done_count += 1
+        pending = [(p, key) for p, key, _ in failed]
+        if attempt == EXECUTION_ATTEMPTS - 1:
+            for p, _, why in failed:
+                result = _not_run(p.nb, f"сбой проверяющей системы, не по вине студента: {why}")
+                result["infrastructure"] = True
+                save(p.student, nbformat.reads(result["nb"], as_version=4))
                 runs[p.student] = result
-                done_count += 1
-                bar.set_postfix_str(p.student)
-                bar.update()
-            bar.close()
     for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
         if student not in runs:
             save(student, None)
 
     results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
+    redact = Redactor(_hidden_sources(course, assignment))
+    for r in results:
+        r.flags = [redact(f) for f in r.flags]
+        for e in r.exercises:
+            e.reason, e.details = redact(e.reason), [redact(d) for d in e.details]
     log.info("graded %d students (%d executed now)", len(results), done_count)
     return results
+
+
+EXECUTION_ATTEMPTS = 3
+# Time limits from the solution's own run at build time (reference.json's "timing"): an honest
+# answer may be many times slower than the solution (a loop instead of vectorised code, a slower
+# machine, two kernels per core), an infinite loop costs a minute, not twenty.
+CELL_FACTOR, MIN_CELL_SECONDS = 10, 10
+NOTEBOOK_FACTOR, MIN_NOTEBOOK_SECONDS = 10, 60
+
+
+def time_limits(course: Course, reference: Path, opt: Options) -> Limits:
+    """Per-cell timeout and notebook budget: ``--timeout`` as given (budget ten cells), else
+    calibrated on the solution's recorded run, never above nbgrader_config.py's timeout."""
+    memory = opt.memory_mb << 20
+    if opt.timeout:
+        return Limits(opt.timeout, 10 * opt.timeout, memory, opt.output_bytes)
+    ceiling = course.cell_timeout
+    try:
+        timing = json.loads(reference.read_text(encoding="utf-8")).get("timing") or {}
+        slowest, total = float(timing["slowest_cell"]), float(timing["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Limits(ceiling, 10 * ceiling, memory, opt.output_bytes)
+    cell = int(min(ceiling, max(MIN_CELL_SECONDS, CELL_FACTOR * slowest)))
+    budget = int(min(10 * ceiling, max(MIN_NOTEBOOK_SECONDS, NOTEBOOK_FACTOR * total, 2 * cell)))
+    return Limits(cell, budget, memory, opt.output_bytes)
+
+
+def _execute_all(pending, course, assignment, work, env, limits, sandbox, reference, opt):
+    """Execute ``pending`` in a fresh pool; yield (prepared, key, result or failure text)."""
+    # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
+    # the parent holds no kernel, zmq context or thread yet.
+    ctx = multiprocessing.get_context("fork")
+    bar = tqdm(total=len(pending), disable=opt.quiet, unit="работ", desc=assignment)
+    jobs = min(opt.jobs, len(pending))
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=worker_init) as pool:
+            futures = {}
+            for slot, (p, key) in enumerate(pending):
+                workdir = _workdir(course, assignment, work / "run" / _safe(p.student))
+                args = (nbformat.writes(p.nb), str(workdir), env, limits, sandbox, slot)
+                futures[pool.submit(execute, *args, str(reference))] = (p, key)
+            for fut in as_completed(futures):
+                p, key = futures[fut]
+                try:
+                    result = fut.result()
+                except Exception as e:  # a worker died, the pool broke, no kernel started
+                    result = f"{type(e).__name__}"
+                bar.set_postfix_str(p.student)
+                bar.update()
+                yield p, key, result
+    finally:
+        bar.close()
+        for path in sweep_dead_workers(sandbox):
+            log.warning("removed what a dead worker left: %s", path)
+
+
+def _hidden_sources(course: Course, assignment: str) -> list[str]:
+    """The hidden tests' source, from the instructor's notebook: what no output may show."""
+    nb = notebooks.read(course.source_notebook(assignment))
+    blocks = []
+    for cell in nb.cells:
+        for part in cell.source.split("### BEGIN HIDDEN TESTS")[1:]:
+            blocks.append("### BEGIN HIDDEN TESTS" + part.split("### END HIDDEN TESTS")[0])
+    return blocks
 
 
 def _setup_log(path: Path) -> None:
@@ -354,11 +451,13 @@ def _results(db_url, assignment, notebook_id, template, prepared, runs, roster):
                 flags.append(p.fatal)
             else:
                 executed = nbformat.reads(run["nb"], as_version=4)
-                ex_results = _exercise_results(executed, exercises, cell_scores)
+                ex_results = _exercise_results(executed, exercises, cell_scores, run)
                 if run.get("problem"):
-                    flags.append(run["problem"])
+                    flags.append(first_line(run["problem"]))
                 if run.get("truncated"):
                     flags.append("вывод обрезан: слишком много текста")
+                if run.get("leftover"):
+                    flags.append("после выполнения не удалось убрать файлы ядра с диска")
                 status = "flagged" if flags else "graded"
             answers = _answers(p.nb, exercises) if p and p.nb is not None else {}
             out.append(
@@ -385,8 +484,10 @@ def _answers(nb, exercises) -> dict[str, str]:
     return {ex.name: by_gid.get(f"{ex.name}-solution", "") for ex in exercises}
 
 
-def _exercise_results(nb, exercises, cell_scores) -> list[ExerciseResult]:
+def _exercise_results(nb, exercises, cell_scores, run: dict) -> list[ExerciseResult]:
     by_gid = {notebooks.grade_id(c): c for c in nb.cells if notebooks.grade_id(c)}
+    verdicts = run.get("verdicts") or {}
+    not_run_cells = set(run.get("not_run") or [])
     results = []
     for ex in exercises:
         score, reasons, details, not_run = 0.0, [], [], False
@@ -399,7 +500,8 @@ def _exercise_results(nb, exercises, cell_scores) -> list[ExerciseResult]:
             auto, _ = nbg_utils.determine_grade(cell)
             score += cell_scores.get(gid, auto or 0.0)
             if (auto or 0) < ex.points.get(part, 0):
-                reason, detail, skipped = _why_failed(cell, part)
+                skipped = gid in not_run_cells
+                reason, detail = _why_failed(cell, part, verdicts.get(gid))
                 not_run |= skipped
                 reasons.append(reason)
                 if detail:
@@ -416,29 +518,28 @@ def _exercise_results(nb, exercises, cell_scores) -> list[ExerciseResult]:
     return results
 
 
-def _why_failed(cell, part: str) -> tuple[str, str, bool]:
-    """(one-line reason, feedback detail, whether the cell never ran); hidden: key and size."""
+def _why_failed(cell, part: str, verdict: str | None) -> tuple[str, str]:
+    """(one-line reason, feedback detail) of a failed test cell.
+
+    The grader's own verdict first (for hidden tests: the key and the size of the error). What the
+    kernel wrote is the student's code speaking, so for a hidden cell only the type of a
+    built-in exception is named — never its text, which could carry the hidden tests' source —
+    and for a visible cell only the grader's verdict (the check's message, judged again here).
+    """
+    if verdict:
+        if part == "hidden":
+            return first_line(verdict), ""
+        return first_line(verdict), clean(verdict)
     for o in cell.outputs:
         if o.output_type == "error":
-            if o.ename == NOT_RUN:
-                return f"не выполнялась: {o.evalue}", "", True
             if o.ename in ("KeyboardInterrupt", "CellTimeoutError"):
                 # nbgrader interrupts a cell that ran past the timeout
-                return f"{part}: превышено время выполнения ячейки (бесконечный цикл?)", "", False
-            if part == "hidden":
-                if str(o.evalue).startswith(HIDDEN_PREFIX):
-                    return str(o.evalue).splitlines()[0], "", False
-                return f"скрытая проверка: ошибка {o.ename} в вашем коде", "", False
-            message = f"{o.ename}: {o.evalue}".strip()
-            return message.splitlines()[0], message, False
+                return f"{part}: превышено время выполнения ячейки (бесконечный цикл?)", ""
+            what = f"ошибка в вашем коде ({exception_name(o.ename)})"
+            return (f"скрытая проверка: {what}" if part == "hidden" else what), ""
     for o in cell.outputs:
         if o.output_type == "stream" and o.name == "stderr":
             if part == "hidden":
-                return (
-                    "скрытая проверка: вывод в stderr (например, предупреждение numpy)",
-                    "",
-                    False,
-                )
-            first = (o.text.strip().splitlines() or [""])[0]
-            return f"вывод в stderr, ячейка не засчитана: {first}", o.text.strip(), False
-    return "не засчитано", "", False
+                return "скрытая проверка: вывод в stderr (например, предупреждение numpy)", ""
+            return "вывод в stderr, ячейка не засчитана", ""
+    return "не засчитано", ""

@@ -1,6 +1,7 @@
 """The first step inside a grading sandbox: set resource limits, drop privileges, start the kernel.
 
-Run as ``python -m autograder.confine [--uid U --gid G] [--limit NAME=VALUE ...] -- KERNEL ARGV``.
+Run as
+``python -m autograder.grading.confine [--uid U --gid G] [--limit NAME=VALUE ...] -- KERNEL ARGV``.
 Limits are set as hard limits (a student cannot raise them again). When started as root the
 process switches to the given unprivileged user before anything of the student's runs.
 """
@@ -30,7 +31,7 @@ def _limit(text: str) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="autograder.confine")
+    parser = argparse.ArgumentParser(prog="autograder.grading.confine")
     parser.add_argument("--uid", type=int)
     parser.add_argument("--gid", type=int)
     parser.add_argument("--limit", type=_limit, action="append", default=[])
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         os.setresgid(gid, gid, gid)
         os.setresuid(args.uid, args.uid, args.uid)
         if os.getuid() == 0 or os.geteuid() == 0:  # pragma: no cover - a kernel bug
-            sys.exit("autograder.confine: could not drop root")
+            sys.exit("autograder.grading.confine: could not drop root")
     os.umask(0o077)
     os.execvp(command[0], command)
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import CourseError
+from ..errors import CourseError
 
 
 def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 from nbformat.validator import ValidationError
 
-from .errors import CourseError
+from ..errors import CourseError
 
 # Cell metadata worth keeping: nbgrader's, and the lock flags it derives from it.
 _CELL_METADATA = ("nbgrader", "editable", "deletable", "tags")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import CourseError
+from ..errors import CourseError
 from .notebooks import PARTS, exercises, grade_id
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"

@@ -6,11 +6,11 @@ package; a private size-limited ``/tmp`` and home; nothing else of the host — 
 (solutions, references, gradebook), not the submissions, not the grading output. With no network
 namespace of its own there is no TCP: the grader talks to the kernel over ZeroMQ's ``ipc``
 transport, through sockets in a per-submission folder that is the only host path shared with it.
-Inside, :mod:`autograder.confine` sets hard resource limits and, when the grader runs as root,
-switches to a per-submission unprivileged user before the kernel starts.
+Inside, :mod:`autograder.grading.confine` sets hard resource limits and, when the grader runs as
+root, switches to a per-submission unprivileged user before the kernel starts.
 
 Where bubblewrap is missing or cannot create namespaces the grader says so loudly and still runs
-the kernel through :mod:`autograder.confine` (limits, and a separate user when root).
+the kernel through :mod:`autograder.grading.confine` (limits, and a separate user when root).
 """
 
 from __future__ import annotations
@@ -23,14 +23,17 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 import autograder
 
+from .cgroup import Cgroups, KernelCgroup
+
 BWRAP = "bwrap"
+RUN_PREFIX = "ag-"
 HOME = "/home/student"
 UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
 UID_SLOTS = 4000
@@ -81,6 +84,7 @@ class Sandbox:
     bwrap: str | None  # path of bwrap, or None: limits and a separate user only
     warning: str = ""  # why there is no bubblewrap sandbox, for the instructor
     separate_user: bool = True  # as root: each kernel runs as a user of its own
+    cgroups: Cgroups = field(default_factory=Cgroups)  # where kernel cgroups go (maybe none)
 
     @property
     def isolated(self) -> bool:
@@ -113,14 +117,35 @@ class Sandbox:
                 return
         raise RuntimeError("no free sandbox user")
 
-    def make_run_dir(self, uid: int | None) -> Path:
-        """A private folder for the connection file and the kernel's sockets."""
+    def make_run_dir(self, uid: int | None, size: int = 0, inodes: int = 0) -> Path:
+        """A private folder for the connection file and the kernel's sockets.
+
+        As root it is a tmpfs of its own with a hard ``size`` and number of ``inodes`` (the only
+        host folder the kernel can write: fallocate and empty files cannot pass it either);
+        otherwise a plain folder that the watchdog polls.
+        """
         # Socket paths are limited to 107 bytes: a long TMPDIR gives way to /tmp.
         base = tempfile.gettempdir()
-        run_dir = Path(tempfile.mkdtemp(prefix="ag-", dir=base if len(base) <= 64 else "/tmp"))
+        # The worker's pid in the name: the parent removes what a worker that died left behind.
+        prefix = f"{RUN_PREFIX}{os.getpid()}-"
+        run_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=base if len(base) <= 64 else "/tmp"))
+        if size and os.getuid() == 0:
+            options = f"size={size},nr_inodes={inodes or 4096},mode=0700,nosuid,nodev,noexec"
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "ag-run", str(run_dir)],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
         if uid is not None:
             os.chown(run_dir, uid, uid)
         return run_dir
+
+    @staticmethod
+    def release_run_dir(run_dir: Path) -> None:
+        """Unmount the run folder's tmpfs if it has one (its files vanish with it)."""
+        if os.path.ismount(run_dir):
+            subprocess.run(["umount", "-l", str(run_dir)], capture_output=True, timeout=30)
 
     def command(
         self,
@@ -130,21 +155,26 @@ class Sandbox:
         lim: KernelLimits,
         env: dict[str, str],
         data: Path | None = None,
+        cgroup: KernelCgroup | None = None,
     ) -> list[str]:
         """The command that starts ``kernel`` confined (its environment is exactly ``env``).
 
-        The files of ``data`` (the assignment's data files) appear read-only in its home.
+        The files of ``data`` (the assignment's data files) appear read-only in its home. With a
+        ``cgroup`` the launcher joins it first, so nothing of the kernel ever runs outside it.
         """
-        confine = [sys.executable, "-m", "autograder.confine"]
+        join = []
+        if cgroup is not None:
+            join = [sys.executable, "-m", "autograder.grading.cgjoin", *cgroup.procs_files(), "--"]
+        confine = [sys.executable, "-m", "autograder.grading.confine"]
         if uid is not None:
             confine += ["--uid", str(uid), "--gid", str(uid)]
         for rlimit in lim.rlimits():
             confine += ["--limit", rlimit]
         confine += ["--", *kernel]
         if not self.bwrap:
-            return confine
+            return [*join, *confine]
         setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
-        return [self.bwrap, *bwrap_args(run_dir, uid, lim, data), *setenv, "--", *confine]
+        return [*join, self.bwrap, *bwrap_args(run_dir, uid, lim, data), *setenv, "--", *confine]
 
     def env(self, extra: dict[str, str], run_dir: Path | None = None) -> dict[str, str]:
         """The kernel's whole environment: nothing of the grader's (no paths, no secrets).
@@ -247,13 +277,22 @@ def detect() -> Sandbox:
     else:
         why = _probe(Sandbox(path))
         if not why:
-            return Sandbox(path)
+            return Sandbox(path, cgroups=detect_cgroups())
     return unconfined(why)
+
+
+def detect_cgroups() -> Cgroups:
+    """Kernel cgroups, unless ``AUTOGRADER_CGROUPS=off`` (for comparisons and tests)."""
+    if os.environ.get("AUTOGRADER_CGROUPS") == "off":
+        return Cgroups(why_not="cgroups отключены (AUTOGRADER_CGROUPS=off)")
+    from . import cgroup
+
+    return cgroup.detect()
 
 
 def unconfined(why: str) -> Sandbox:
     """No bubblewrap: limits, and a separate user when root and that user can run Python."""
-    fallback = Sandbox(None, why)
+    fallback = Sandbox(None, why, cgroups=detect_cgroups())
     if os.getuid() == 0:
         problem = _probe(fallback)
         if problem:
@@ -261,6 +300,7 @@ def unconfined(why: str) -> Sandbox:
                 None,
                 f"{why}; отдельный пользователь не может запустить Python ({problem})",
                 separate_user=False,
+                cgroups=fallback.cgroups,
             )
     return fallback
 
@@ -301,9 +341,11 @@ class SandboxKernelManager(AsyncKernelManager):
         limits: KernelLimits,
         env: dict[str, str],
         data: Path | None = None,
+        cgroup: KernelCgroup | None = None,
         **kwargs,
     ):
         super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
+        self._cgroup = cgroup
         self.connection_file = str(run_dir / "kernel.json")
         self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
         self._env = sandbox.env(env, run_dir)
@@ -318,7 +360,7 @@ class SandboxKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, self._uid, self._uid)
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
         return self._sandbox.command(
-            kernel, self._run_dir, self._uid, self._limits, self._env, self._data
+            kernel, self._run_dir, self._uid, self._limits, self._env, self._data, self._cgroup
         )
 
     async def _async_start_kernel(self, **kw):

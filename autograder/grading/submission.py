@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .notebooks import grade_id
+from ..build.notebooks import grade_id
 
 
 @dataclass

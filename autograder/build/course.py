@@ -9,8 +9,8 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from .errors import CourseError
-from .reference import REFERENCE_FILENAME
+from ..errors import CourseError
+from ..reference import REFERENCE_FILENAME
 
 CONFIG_FILENAME = "nbgrader_config.py"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 
+from ..errors import CourseError
 from .course import Course
-from .errors import CourseError
 from .nbgrader_cmd import nbgrader_env
 
 

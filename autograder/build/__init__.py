@@ -1,0 +1,1 @@
+"""solutions -> release -> publish: building the student release and the hidden-test reference."""

@@ -1,0 +1,1 @@
+"""submissions -> grades: collecting, sandboxed execution, verdicts, gradebook and reports."""
