@@ -558,7 +558,7 @@ def test_hidden_values_are_well_conditioned(nb):
     """Every hidden value, recomputed with each optimiser step's result moved by a few ULPs (what
     another sound float64 formula changes), stays within a tenth of its key's tolerance: an
     answer as exact as the solution cannot fail by rounding."""
-    from autograder import notebooks as nbs
+    from autograder.build import notebooks as nbs
     from autograder import reference
 
     doc = _reference_doc()

@@ -618,7 +618,7 @@ BUILTIN_EXCEPTIONS = {
 
 def test_hidden_cell_errors_name_a_builtin_type_at_most(graded):
     finished(graded)
-    pattern = re.compile(r"скрытая проверка: ошибка в вашем коде \(([^)]*)\)")
+    pattern = re.compile(r"скрытая проверка: ошибка в вашем коде \(([^)]*)\)", re.IGNORECASE)
     bad = []
     for row in read_csv(graded.out / "exercises.csv"):
         for named in pattern.findall(row["reason"]):

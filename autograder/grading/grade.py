@@ -255,10 +255,11 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
 
 EXECUTION_ATTEMPTS = 3
 # Time limits from the solution's own run at build time (reference.json's "timing"): an honest
-# answer may be many times slower than the solution (a loop instead of vectorised code, a slower
-# machine, two kernels per core), an infinite loop costs a minute, not twenty.
-CELL_FACTOR, MIN_CELL_SECONDS = 10, 10
-NOTEBOOK_FACTOR, MIN_NOTEBOOK_SECONDS = 10, 60
+# answer may be many times slower than the solution (a loop instead of vectorised code, a live
+# progress print at every step, a slower machine, two kernels per core); an infinite loop costs
+# half a minute, not twenty.
+CELL_FACTOR, MIN_CELL_SECONDS = 10, 30
+NOTEBOOK_FACTOR, MIN_NOTEBOOK_SECONDS = 10, 180
 
 
 def time_limits(course: Course, reference: Path, opt: Options) -> Limits:

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 
 import autograder
@@ -33,6 +34,8 @@ import autograder
 from .cgroup import Cgroups, KernelCgroup
 
 BWRAP = "bwrap"
+IOPUB_QUEUE = 20_000  # messages (zmq's default, 1000, drops a live-progress loop's output)
+MAX_MESSAGE_BYTES = 64 << 20
 RUN_PREFIX = "ag-"
 HOME = "/home/student"
 UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
@@ -368,3 +371,12 @@ class SandboxKernelManager(AsyncKernelManager):
         return await super()._async_start_kernel(**kw)
 
     start_kernel = _async_start_kernel  # the base class binds the name to its own function
+
+    def client(self, **kwargs):
+        """The grader's client: a deeper iopub queue, so a burst of honest output (a progress
+        print at every step) is queued, not dropped, while the grader catches up; messages of
+        more than 64 MB end the connection (a report that never arrives fails closed)."""
+        kc = super().client(**kwargs)
+        kc.context.setsockopt(zmq.RCVHWM, IOPUB_QUEUE)
+        kc.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        return kc
