@@ -558,8 +558,8 @@ def test_hidden_values_are_well_conditioned(nb):
     """Every hidden value, recomputed with each optimiser step's result moved by a few ULPs (what
     another sound float64 formula changes), stays within a tenth of its key's tolerance: an
     answer as exact as the solution cannot fail by rounding."""
-    from autograder.build import notebooks as nbs
     from autograder import reference
+    from autograder.build import notebooks as nbs
 
     doc = _reference_doc()
     values = _reference_values()
