@@ -420,7 +420,7 @@ def _run(client: LimitedExecute, nb, workdir: str, log, make_km, limits: Limits,
             # awaited as long as the budget lasts (a live-progress loop floods iopub; the budget
             # and the watchdog bound the wait).
             client.timeout = max(1, min(limits.cell_timeout, int(left) + 1))
-            client.iopub_timeout = max(30, int(left) + 1)
+            client.iopub_timeout = max(1, int(left) + 1)
             client.execute_cell(cell, index)
 
 
