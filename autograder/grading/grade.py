@@ -39,7 +39,7 @@ from ..checks import EMIT_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
 from .collect import collect
-from .run_submission import Limits, execute, sweep_dead_workers, worker_init
+from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
 from .text import Redactor, clean, exception_name, first_line
@@ -361,7 +361,7 @@ def _safe(student: str) -> str:
 
 def _workdir(course: Course, assignment: str, path: Path) -> Path:
     """A private folder with the assignment's data files (as nbgrader copies them)."""
-    shutil.rmtree(path, ignore_errors=True)
+    remove_tree(path)  # a previous kernel's leftovers, whatever it left (no recursion)
     shutil.copytree(
         course.source_dir / assignment,
         path,

@@ -31,7 +31,7 @@ from ..build import notebooks
 from ..build.execute import start_kernel
 from ..checks import RECORD_MIME
 from .sandbox import RUN_PREFIX, KernelLimits, Sandbox, SandboxKernelManager
-from .verify import NOT_RUN, Reference, verify
+from .verify import NOT_RUN, Reference, is_report, verify
 
 OUTPUT_CAP_BYTES = 5_000_000
 RECORDS_CAP_BYTES = 50_000_000  # check results travel as outputs: kept past the output cap
@@ -119,7 +119,7 @@ class LimitedExecute(Execute):
             return None
 
     def _clear_keeping_reports(self, outs, cell_index):
-        outs[:] = [o for o in outs if _is_record(o)]
+        outs[:] = [o for o in outs if is_report(o)]
         self.clear_display_id_mapping(cell_index)
 
     def output(self, outs, msg, display_id, cell_index):
@@ -151,10 +151,6 @@ class LimitedExecute(Execute):
     def on_cell_executed(self, **kwargs):
         self.executed.add(kwargs["cell_index"])
         return super().on_cell_executed(**kwargs)
-
-
-def _is_record(output) -> bool:
-    return output.get("output_type") == "display_data" and RECORD_MIME in output.get("data", {})
 
 
 class Watchdog(threading.Thread):

@@ -69,8 +69,8 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> dict[str, str]:
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
-        reports = [o for o in cell.outputs if _is_report(o)]
-        cell.outputs = [o for o in cell.outputs if not _is_report(o)]
+        reports = [o for o in cell.outputs if is_report(o)]
+        cell.outputs = [o for o in cell.outputs if not is_report(o)]
         if not notebooks.is_test_cell(cell):
             continue
         # No test cell of the course ends in a value (the build refuses it): one shown here was
@@ -115,7 +115,8 @@ def _error_verdict(gid: str, problem: str | None, error) -> str:
     return f"{what}; {problem}" if problem else what
 
 
-def _is_report(output) -> bool:
+def is_report(output) -> bool:
+    """Whether an output is a check's report (what the grader judges, never shown)."""
     return output.get("output_type") == "display_data" and RECORD_MIME in output.get("data", {})
 
 
