@@ -7,11 +7,20 @@ c.CourseDirectory.course_id = "neuro-from-scratch"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # The hidden-test reference lives beside each solution notebook and never reaches the release.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "reference.json"]
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "reference.json",
+]
 
 # One per-cell timeout (seconds) for grading and for nbval in CI (tests/conftest.py reads it).
 c.Execute.timeout = 120
 
-# What students see in place of the solution.
-c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}
+# What students see in place of the solution; Run All stops at the stub with this message.
+STUB_MESSAGE = "Упражнение ещё не решено: замените эту строку своим кодом"
+c.ClearSolutions.code_stub = {
+    "python": f'# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError("{STUB_MESSAGE}")'
+}
 c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"

@@ -55,7 +55,8 @@ def test_release_holds_no_solution_hidden_test_reference_or_output(assignment):
         for line in (ln.strip() for ln in body.splitlines()):
             if len(line) >= 12:
                 assert line not in released, f"{ex.name}: solution line leaked: {line}"
-        assert "raise NotImplementedError()" in released
+        # The stub says in Russian why Run All stops there.
+        assert 'raise NotImplementedError("Упражнение ещё не решено' in released
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -173,6 +174,23 @@ def test_check_release_names_the_stale_notebook(scratch_course):
     result = autograder("check-release", cwd=course.root)
     assert result.returncode == 1
     assert f"notebooks/{name}/{name}.ipynb: out of sync" in result.stderr
+
+
+def test_course_pages_are_released_as_they_are_and_checked(scratch_course):
+    course, _ = scratch_course
+    page = "Глоссарий: **пакет** (*batch*).\n"
+    (course.source_dir / "glossary.md").write_text(page, encoding="utf-8")
+    assert check_release(course) == ["notebooks/glossary.md"]
+    assert autograder("build", cwd=course.root).returncode == 0
+    assert (course.release_dir / "glossary.md").read_text(encoding="utf-8") == page
+    assert check_release(course) == []
+
+
+def test_every_notebook_links_the_glossary():
+    assert (COURSE.source_dir / "glossary.md").is_file()
+    for name in assignments():
+        text = COURSE.release_folder(name).joinpath(f"{name}.ipynb").read_text(encoding="utf-8")
+        assert "](../glossary.md)" in text, f"{name} does not link the glossary"
 
 
 # --- references on another CPU --------------------------------------------------------------------

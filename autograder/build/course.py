@@ -54,6 +54,13 @@ class Course:
             d.name for d in self.source_dir.iterdir() if d.is_dir() and any(d.glob("*.ipynb"))
         )
 
+    def shared_files(self) -> list[Path]:
+        """Course-wide pages for students (the glossary): Markdown files at the top of the source
+        directory, released as they are beside the assignment folders."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(p for p in self.source_dir.glob("*.md") if p.is_file())
+
     def check_assignment(self, assignment: str) -> None:
         if assignment not in self.assignments():
             known = ", ".join(self.assignments()) or "none"

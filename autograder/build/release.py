@@ -5,6 +5,7 @@ recording every ``expect`` value as the hidden-test reference and refreshing the
 outputs (nbval's reference), (3) runs nbgrader ``generate_assignment`` in a scratch course to make
 the student release, normalised for clean diffs. Everything is made in a temporary folder first and
 put in place only when every requested assignment built, so a failure leaves nothing half-written.
+Course-wide pages (``solutions/*.md``: the glossary) are released as they are.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def build(course: Course, assignments: list[str] | None = None) -> list[str]:
         built = [_build_one(course, name, Path(tmp) / name) for name in names]
         for b in built:
             _install(course, b)
+    for page in course.shared_files():
+        course.release_dir.mkdir(parents=True, exist_ok=True)
+        _replace_text(course.release_dir / page.name, page.read_text(encoding="utf-8"))
     return names
 
 
@@ -65,6 +69,10 @@ def check_release(course: Course, assignments: list[str] | None = None) -> list[
             if not ref.is_file() or differences(ref.read_text(encoding="utf-8"), b.reference_text):
                 stale.append(_rel(course, ref))
             stale += [_rel(course, p) for p in _diff_tree(b.release, course.release_folder(name))]
+    for page in course.shared_files():
+        released = course.release_dir / page.name
+        if not released.is_file() or released.read_bytes() != page.read_bytes():
+            stale.append(_rel(course, released))
     return stale
 
 
