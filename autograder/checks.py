@@ -23,6 +23,7 @@ Three modes, chosen by the instructor's tools through the environment:
 from __future__ import annotations
 
 import json
+import linecache
 import os
 import sys
 import warnings
@@ -34,6 +35,7 @@ import numpy as np
 from . import reference as _reference
 
 __all__ = [
+    "CheckFailed",
     "assert_close",
     "assert_dtype",
     "assert_equal",
@@ -153,12 +155,43 @@ def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     return ta, tb
 
 
+class CheckFailed(AssertionError):
+    """A failed check. Jupyter shows its Russian message first and alone, with the test cell's
+    line that made the check for context — not a traceback through this module (IPython calls
+    ``_render_traceback_``). Everywhere else it is the AssertionError it always was."""
+
+    def _render_traceback_(self) -> list[str]:
+        lines = str(self).splitlines() or ["Проверка не пройдена"]
+        out = [f"{_RED}{lines[0]}{_RESET}", *lines[1:]]
+        where = _cell_line(self.__traceback__)
+        if where:
+            out += ["", f"{_DIM}{where}{_RESET}"]
+        return out
+
+
+_RED, _DIM, _RESET = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+
+
+def _cell_line(tb) -> str | None:
+    """``строка N ячейки: <code>`` of the outermost frame run by a cell's top-level code."""
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__main__":
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return None
+    code = linecache.getline(found.tb_frame.f_code.co_filename, found.tb_lineno).strip()
+    return f"строка {found.tb_lineno} ячейки: {code}" if code else None
+
+
 def _fail(name: str, lines: list[str], hint: str | None) -> None:
     __tracebackhide__ = True
     text = [f"Проверка не пройдена: {name}"] + [f"  {line}" for line in lines]
     if hint:
         text.append(f"Подсказка: {hint}")
-    raise AssertionError("\n".join(text))
+    raise CheckFailed("\n".join(text))
 
 
 def _none_returned(name: str, hint: str | None) -> None:
@@ -219,7 +252,7 @@ def assert_close(
             f"наибольшее расхождение в элементе {[int(i) for i in worst]}: ожидалось "
             f"{want_el}, получено {got_el}"
         )
-    lines.append(f"допуск: rtol={rtol:g}, atol={atol:g}")
+    lines.append(f"допустимое расхождение: {atol:g} + {rtol:g} × |ожидаемое|")
     _fail(name, lines, hint)
 
 
@@ -466,5 +499,5 @@ def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> N
         )
     problem = _reference.compare(values[key], value, rtol, atol)
     if problem:
-        raise AssertionError(f"Скрытая проверка {key!r} не пройдена: {problem}")
+        raise CheckFailed(f"Скрытая проверка {key!r} не пройдена: {problem}")
     return None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
+import nbformat
 import numpy as np
 import pytest
 
 from autograder import checks, reference
+from autograder.build.execute import CellFailed, kernel_session
 from autograder.checks import (
     assert_close,
     assert_dtype,
@@ -21,6 +24,9 @@ from autograder.checks import (
     call_catching_warnings,
     expect,
 )
+from autograder.grading.text import error_label
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def failure(fn, *args, **kwargs) -> str:
@@ -420,3 +426,53 @@ def test_visible_checks_report_what_they_got_and_still_give_feedback(reports):
 def test_untrusted_decoding_keeps_scalars_scalars():
     assert type(reference.decode_untrusted(reference.encode(np.int64(3)))) is np.int64
     assert reference.decode_untrusted(reference.encode([1, "a", None])) == [1, "a", None]
+
+
+# --- what Jupyter shows for a failed check -------------------------------------------------------
+
+
+def test_a_failed_check_is_still_an_assertion_error_with_its_message():
+    with pytest.raises(AssertionError) as info:
+        assert_close([0.7], [0.3], name="sigmoid([0])", hint="проверьте знак")
+    assert isinstance(info.value, checks.CheckFailed)
+    assert str(info.value).startswith("Проверка не пройдена: sigmoid([0])")
+
+
+@pytest.mark.slow
+def test_jupyter_shows_the_russian_message_first_and_the_students_errors_in_full(tmp_path):
+    """In a real kernel: a failed check renders as its message plus the test's line — no frame
+    of autograder/checks.py; an error in the student's own code keeps IPython's traceback."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nfrom autograder.checks import assert_close\n"
+            "def sigmoid(x):\n    return 1 / (1 + np.exp(np.asarray(x, dtype=float)))"
+        ),
+        nbformat.v4.new_code_cell(
+            "x = [-1, 0, 1]\n"
+            "assert_close(sigmoid(x), [0.268941, 0.5, 0.731059], rtol=1e-5, "
+            "name='sigmoid([-1, 0, 1])', hint='проверьте знак')"
+        ),
+        nbformat.v4.new_code_cell("def f(v):\n    return v[3]\nf([1])"),
+    ]
+    with kernel_session(nb, tmp_path, timeout=60) as session:
+        session.run_cell(0)
+        for index in (1, 2):
+            with pytest.raises(CellFailed):
+                session.run_cell(index)
+    check, own = (nb.cells[i].outputs[-1] for i in (1, 2))
+    shown = [ANSI.sub("", line) for line in "\n".join(check.traceback).splitlines()]
+    assert shown[0] == "Проверка не пройдена: sigmoid([-1, 0, 1])"
+    assert "Подсказка: проверьте знак" in shown
+    assert shown[-1].startswith("строка 2 ячейки: assert_close(sigmoid(x)")
+    assert len(shown) <= 9 and not any("checks.py" in line or "Traceback" in line for line in shown)
+    own_text = ANSI.sub("", "\n".join(own.traceback))
+    assert own.ename == "IndexError" and "Traceback (most recent call last)" in own_text
+    assert "return v[3]" in own_text
+
+
+def test_feedback_names_an_unsolved_exercise_and_a_failed_check_in_russian():
+    assert error_label("NotImplementedError").startswith("упражнение не решено")
+    assert error_label("CheckFailed") == "проверка не пройдена"
+    assert error_label("ValueError") == "ошибка в вашем коде (ValueError)"
+    assert error_label("Секрет") == "ошибка в вашем коде (исключение)"

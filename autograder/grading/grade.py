@@ -42,7 +42,7 @@ from .collect import collect
 from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
-from .text import Redactor, clean, exception_name, first_line
+from .text import Redactor, clean, error_label, first_line
 from .verify import NOT_RUN
 
 log = logging.getLogger("autograder.grading.grade")
@@ -536,7 +536,7 @@ def _why_failed(cell, part: str, verdict: str | None) -> tuple[str, str]:
             if o.ename in ("KeyboardInterrupt", "CellTimeoutError"):
                 # nbgrader interrupts a cell that ran past the timeout
                 return f"{part}: превышено время выполнения ячейки (бесконечный цикл?)", ""
-            what = f"ошибка в вашем коде ({exception_name(o.ename)})"
+            what = error_label(o.ename)
             return (f"скрытая проверка: {what}" if part == "hidden" else what), ""
     for o in cell.outputs:
         if o.output_type == "stream" and o.name == "stderr":

@@ -46,6 +46,17 @@ def exception_name(name: object) -> str:
     return "исключение"
 
 
+def error_label(name: object) -> str:
+    """What a student's error means, in Russian: the release stub is «не решено», a check of the
+    course is a failed check, anything else is an error in their code (named if built-in)."""
+    text = str(name)
+    if text == "NotImplementedError":
+        return "упражнение не решено (осталась заглушка NotImplementedError)"
+    if text == "CheckFailed":
+        return "проверка не пройдена"
+    return f"ошибка в вашем коде ({exception_name(text)})"
+
+
 def type_label(text: object) -> str:
     """A type name a kernel reported, shown only when it looks like one (an identifier)."""
     first = str(text).split(" ")[0]

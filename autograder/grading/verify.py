@@ -35,7 +35,7 @@ from .. import checks
 from ..build import notebooks
 from ..checks import RECORD_MIME
 from ..reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
-from .text import exception_name, type_label
+from .text import error_label, type_label
 
 NOT_RUN = "CellNotRun"
 HIDDEN_PREFIX = "Скрытая проверка"
@@ -107,7 +107,7 @@ def _error_verdict(gid: str, problem: str | None, error) -> str:
     student's code speaking (it could quote the hidden tests from the cell history)."""
     if error.get("ename") in TIMEOUTS:
         return "превышено время выполнения ячейки (бесконечный цикл?)"
-    what = f"ошибка в вашем коде ({exception_name(error.get('ename', ''))})"
+    what = error_label(error.get("ename", ""))
     if gid.endswith("-hidden"):
         return f"{HIDDEN_PREFIX}: {what}"
     if problem and "не выполнена" not in problem:
