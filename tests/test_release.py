@@ -186,6 +186,22 @@ def test_course_pages_are_released_as_they_are_and_checked(scratch_course):
     assert check_release(course) == []
 
 
+@pytest.mark.parametrize("assignment", assignments())
+def test_release_carries_the_kernels_language_info_so_it_opens_unmodified(assignment):
+    release = notebooks.read(COURSE.release_folder(assignment) / f"{assignment}.ipynb")
+    # JupyterLab writes the kernel's language_info on connect; a different one marks it modified.
+    assert release.metadata.language_info == notebooks.language_info()
+
+
+def test_a_notebook_built_by_another_python_patch_release_is_in_sync():
+    nb = notebooks.read(COURSE.release_folder(assignments()[0]) / f"{assignments()[0]}.ipynb")
+    text = notebooks.dumps(nb)
+    nb.metadata.language_info.version = "3.11.99"
+    assert notebooks.same_but_python_version(text, notebooks.dumps(nb))
+    nb.cells[0].source += " "
+    assert not notebooks.same_but_python_version(text, notebooks.dumps(nb))
+
+
 def test_every_notebook_links_the_glossary():
     assert (COURSE.source_dir / "glossary.md").is_file()
     for name in assignments():

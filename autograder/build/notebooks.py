@@ -52,7 +52,7 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool) -> nbformat.Noteboo
                 "language": "python",
                 "name": "python3",
             },
-            "language_info": {"name": "python"},
+            "language_info": language_info(),
         }
     )
     for cell in nb.cells:
@@ -63,6 +63,25 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool) -> nbformat.Noteboo
             cell.outputs = []
             cell.execution_count = None
     return nb
+
+
+def language_info() -> dict:
+    """What this environment's Python kernel writes into a notebook when it connects: JupyterLab
+    marks a notebook as modified on open when its ``language_info`` differs."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return json.loads(json.dumps(IPythonKernel.language_info))
+
+
+def same_but_python_version(a: str, b: str) -> bool:
+    """Two notebook texts equal except for the patch version of Python that built them."""
+    try:
+        na, nb = json.loads(a), json.loads(b)
+    except ValueError:
+        return False
+    for parsed in (na, nb):
+        parsed.get("metadata", {}).get("language_info", {}).pop("version", None)
+    return na == nb
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:
