@@ -188,12 +188,17 @@ def _markdown() -> str:
 
 
 FLOAT_MAX = np.finfo(np.float64).max
+SIGMA_PRIME_10 = expit(10.0) * expit(-10.0)
 STATED = [
     (r"\sigma'(0) = 0.5 \cdot 0.5 = 0.25", "0.25", expit(0.0) * (1 - expit(0.0)), 2),
     (r"\sigma'(5) \approx 0.0066", "0.0066", expit(5.0) * expit(-5.0), 4),
     (r"\tanh'(0) = 1", "1", 1 - np.tanh(0.0) ** 2, 0),
     (r"0.25^{10} \approx 9.5 \cdot 10^{-7}", "9.5", 0.25**10 * 1e7, 1),
     (r"\approx 1.8 \cdot 10^{308}", "1.8", FLOAT_MAX / 1e308, 1),
+    # Self-check 2: sigma'(10) and how many times smaller it is than sigma'(0) = 0.25.
+    (r"\sigma'(10) = \sigma(10)\,\sigma(-10) \approx", "4.5", expit(10.0) * expit(-10.0) * 1e5, 1),
+    (r"0.25 / (4.5 \cdot 10^{-5}) \approx 5.5 \cdot 10^{3}", "5.5", 0.25 / SIGMA_PRIME_10 / 1e3, 1),
+    ("Примерно в 5500 раз", "55", 0.25 / SIGMA_PRIME_10 / 100, 0),
     ("при $x > 709.78$", "709.78", np.log(FLOAT_MAX), 2),
     ("уже при $x > 709.78$", "709.78", np.log(FLOAT_MAX), 2),
 ]
@@ -402,7 +407,7 @@ def test_hidden_tolerances_accept_other_sound_formulas():
 
 # --- the tests stay inside the input contract the statements give ---------------------------------
 
-FUNCTIONS = ACTIVATIONS + tuple(f"{a}_grad" for a in ACTIVATIONS) + ("softmax",)
+FUNCTIONS = ACTIVATIONS + tuple(f"{a}_grad" for a in ACTIVATIONS) + ("softmax", "clip_by_norm")
 
 
 def _kind(x) -> str:
@@ -467,6 +472,11 @@ def test_test_cells_stay_inside_the_input_contract():
                     assert kind != "number" and ndim >= 1, (part, name, kind)
                     axis = kwargs.get("axis", args[0] if args else -1)
                     assert isinstance(axis, int) and -ndim <= axis < ndim, (part, name, axis)
+                if name == "clip_by_norm":
+                    # A float array of any shape and a positive threshold.
+                    max_norm = kwargs.get("max_norm", args[0] if args else None)
+                    assert kind == "array", (part, name, kind)
+                    assert isinstance(max_norm, float) and max_norm > 0, (part, name, max_norm)
                 if name.startswith("leaky_relu"):
                     alpha = kwargs.get("alpha", args[0] if args else 0.01)
                     assert isinstance(alpha, float) and 0 <= alpha <= 1, (part, name, alpha)
@@ -482,3 +492,205 @@ def test_every_kind_of_input_the_hidden_tests_pass_is_shown_visibly():
         assert hidden <= visible | {"array"}, (name, hidden - visible)
         assert "array" in visible, name
         assert max(ndim for _, ndim, *_ in calls["visible"][name]) >= 2, name
+
+
+# --- statements on library defaults and the self-check answers -----------------------------------
+
+
+def test_stated_leaky_relu_defaults_match_the_installed_libraries(tf):
+    import inspect
+
+    import keras
+
+    text = _markdown()
+    assert "в PyTorch\n(`torch.nn.LeakyReLU`) — 0.01" in text
+    assert "`keras.layers.LeakyReLU` — 0.3" in text
+    assert "`keras.activations.leaky_relu` (и у `tf.nn.leaky_relu` в TensorFlow) — 0.2" in text
+    assert keras.layers.LeakyReLU().negative_slope == pytest.approx(0.3)
+    keras_function = inspect.signature(keras.activations.leaky_relu)
+    assert keras_function.parameters["negative_slope"].default == 0.2
+    assert inspect.signature(tf.nn.leaky_relu).parameters["alpha"].default == 0.2
+    # The course's own default is PyTorch's.
+    assert inspect.signature(_namespace()["leaky_relu"]).parameters["alpha"].default == 0.01
+
+
+def test_stated_softmax_of_scaled_logits():
+    import mpmath
+
+    text = _markdown()
+    shown = r"\approx" + "\n" + r"(1.4 \cdot 10^{-87},\ 3.7 \cdot 10^{-44},\ 1)"
+    assert shown in text
+    mpmath.mp.dps = 50
+    z = [mpmath.mpf(100), mpmath.mpf(200), mpmath.mpf(300)]
+    total = sum(mpmath.exp(v) for v in z)
+    p = [mpmath.exp(v) / total for v in z]
+    assert mpmath.nstr(p[0], 2) == "1.4e-87" and mpmath.nstr(p[1], 2) == "3.7e-44"
+    assert 1 - p[2] < mpmath.mpf("1e-40")
+
+
+def test_stated_path_survival_below_one_in_a_million():
+    assert r"$(1/2)^{20}$ — меньше одной миллионной" in _markdown()
+    assert 0.5**20 < 1e-6
+
+
+# --- the deep-network experiment of section 8, against TensorFlow's GradientTape ------------------
+
+
+def _cell(cell_id: str):
+    return next(c for c in _cells() if c.get("id") == cell_id)
+
+
+def _namespace() -> dict:
+    return solution_namespace(notebooks.read(COURSE.source_notebook(ASSIGNMENT)))
+
+
+def _experiment_namespace() -> dict:
+    """The solution functions and the experiment cells of the notebook, plotting switched off."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ns = _namespace()
+    for cell_id in ("vanishing-functions", "vanishing-experiment", "clipping-demo"):
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(_cell(cell_id).source, f"<{cell_id}>", "exec"), ns)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def experiment() -> dict:
+    return _experiment_namespace()
+
+
+WIDTH, LAYERS, M = 50, 20, 100
+CASES = {  # label: (TensorFlow activation, weight standard deviation)
+    "сигмоида, Ксавье": ("sigmoid", np.sqrt(1 / WIDTH)),
+    "ReLU, Хе": ("relu", np.sqrt(2 / WIDTH)),
+    "ReLU, веса Хе × 1.5": ("relu", 1.5 * np.sqrt(2 / WIDTH)),
+}
+
+
+def _tf_deep_gradients(tf, activation: str, std: float):
+    """‖∂L/∂W_l‖ and ‖∂L/∂Z_l‖ per layer by GradientTape, on weights drawn here as the text says."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((M, WIDTH)), rng.standard_normal((M, WIDTH))
+    rng = np.random.default_rng(1)
+    weights = [tf.Variable(rng.standard_normal((WIDTH, WIDTH)) * std) for _ in range(LAYERS)]
+    f = {"sigmoid": tf.nn.sigmoid, "relu": tf.nn.relu}[activation]
+    with tf.GradientTape() as tape:
+        A, Zs = tf.constant(X), []
+        for W in weights:
+            Z = A @ W
+            Zs.append(Z)
+            A = f(Z)
+        loss = tf.reduce_sum((A - Y) ** 2) / (2 * M)
+    grads = tape.gradient(loss, weights + Zs)
+    return grads[:LAYERS], np.array([np.linalg.norm(g.numpy()) for g in grads[LAYERS:]])
+
+
+def test_experiment_setup_is_what_the_text_says(experiment):
+    ns = experiment
+    assert (ns["n_layers"], ns["width"], ns["m_deep"]) == (LAYERS, WIDTH, M)
+    assert set(ns["deep_cases"]) == set(CASES)
+    for label, (_, std) in CASES.items():
+        assert ns["deep_cases"][label][2] == pytest.approx(std)
+    text = _markdown()
+    assert "20 слоёв по 50 нейронов (без смещений), 100 случайных примеров" in text
+    assert r"$L = \frac{1}{2m}\sum (A_{20} - Y)^2$" in text
+    assert r"$W \sim \mathcal{N}(0, 1/n)$" in text and r"$\mathcal{N}(0, 2/n)$ для ReLU" in text
+
+
+def test_experiment_gradients_match_gradient_tape(experiment, tf):
+    for label, (activation, std) in CASES.items():
+        tf_grads, tf_dZ = _tf_deep_gradients(tf, activation, std)
+        pairs = zip(experiment["deep_grads"][label], tf_grads, strict=True)
+        for layer, (got, want) in enumerate(pairs, 1):
+            np.testing.assert_allclose(got, want.numpy(), rtol=1e-9, err_msg=f"{label} {layer}")
+        np.testing.assert_allclose(experiment["deep_dZ"][label], tf_dZ, rtol=1e-9, err_msg=label)
+
+
+def test_experiment_claims_and_printed_numbers(experiment, tf):
+    norms = {
+        label: np.array([np.linalg.norm(g.numpy()) for g in _tf_deep_gradients(tf, act, std)[0]])
+        for label, (act, std) in CASES.items()
+    }
+    dZ_big = _tf_deep_gradients(tf, "relu", CASES["ReLU, веса Хе × 1.5"][1])[1]
+    text = _markdown()
+    # Sigmoid: layer 1 is more than twelve orders of magnitude below layer 20.
+    assert "на двенадцать с лишним порядков меньше" in text
+    sig = norms["сигмоида, Ксавье"]
+    assert 1e-13 < sig[0] / sig[-1] < 1e-12
+    assert np.all(np.diff(np.log(sig)) > 0)
+    # He: every layer of one order of magnitude.
+    assert "градиенты всех слоёв одного порядка" in text
+    he = norms["ReLU, Хе"]
+    assert he.max() / he.min() < 10
+    # x1.5: the error signal grows by thousands towards the input; the weight gradients are
+    # millions of times those of He, about 1.5**39 each.
+    assert "растёт от слоя 20 к слою 1 в\n  тысячи раз" in text
+    assert 1e3 < dZ_big[0] / dZ_big[-1] < 1e4 and np.all(np.diff(dZ_big) < 0)
+    assert "в миллионы раз больше, чем у сети Хе" in text
+    ratio = norms["ReLU, веса Хе × 1.5"] / he
+    assert 1e6 < ratio.min() and ratio.max() < 1e7
+    np.testing.assert_allclose(ratio, 1.5**39, rtol=0.05)
+    # The printed lines of the experiment cell.
+    printed = "".join(o.get("text", "") for o in _cell("vanishing-experiment").outputs)
+    for label, n in norms.items():
+        line = (
+            f"{label:>20}: ‖∂L/∂W‖ слоя 1 = {n[0]:.1e}, слоя 20 = {n[-1]:.1e}, "
+            f"слой 1 / слой 20 = {n[0] / n[-1]:.1e}"
+        )
+        assert line in printed, line
+    assert f"в {ratio.min():.1e} … {ratio.max():.1e} раз; 1.5 ** 39 = {1.5**39:.1e}" in printed
+
+
+# --- gradient clipping against tf.clip_by_norm and tf.clip_by_global_norm -------------------------
+
+
+def test_clip_by_norm_matches_tf(ns, tf):
+    rng = np.random.default_rng(77)
+    cases = [
+        (np.array([3.0, 4.0]), 1.0),
+        (np.array([3.0, 4.0]), 5.0),
+        (np.array([3.0, 4.0]), 10.0),
+        (rng.normal(scale=10.0, size=(4, 5)), 3.0),
+        (rng.normal(scale=1e6, size=(2, 3, 4)), 1.0),
+        (rng.normal(scale=0.01, size=(3, 2, 2)), 1.0),
+        (np.zeros((2, 3)), 1.0),
+    ]
+    for g, c in cases:
+        before = g.copy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = ns["clip_by_norm"](g, c)
+        np.testing.assert_array_equal(g, before)
+        want = tf.clip_by_norm(tf.constant(g), c).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(np.linalg.norm(got), min(np.linalg.norm(g), c), rtol=1e-12)
+
+
+def test_clipping_demo_matches_tf(experiment, tf):
+    exploding = [tf.constant(g) for g in experiment["exploding"]]
+    c = experiment["clip_c"]
+    for got, g in zip(experiment["per_layer"], exploding, strict=True):
+        np.testing.assert_allclose(got, tf.clip_by_norm(g, c).numpy(), rtol=1e-12)
+    want, global_norm = tf.clip_by_global_norm(exploding, c)
+    assert float(global_norm) > 1e8
+    for got, w in zip(experiment["global_clip"], want, strict=True):
+        np.testing.assert_allclose(got, w.numpy(), rtol=1e-9)
+    text = _markdown()
+    assert "у каждого слоя норма ровно 1" in text and "(косинус 1)" in text
+    printed = "".join(o.get("text", "") for o in _cell("clipping-demo").outputs)
+    assert "наибольшая норма слоя после обрезки по слоям: 1.0\n" in printed
+    assert "общая норма после обрезки по общей норме: 1.0\n" in printed
+    assert "наименьший косинус «до — после» по слоям: 1.0\n" in printed
+
+
+def test_stated_clipping_keras_options():
+    import keras
+
+    text = _markdown()
+    for option in ("clipnorm", "global_clipnorm", "clipvalue"):
+        assert f"`{option}" in text
+    opt = keras.optimizers.SGD(clipnorm=1.0)
+    assert opt.clipnorm == 1.0 and keras.optimizers.SGD(global_clipnorm=1.0).global_clipnorm == 1.0

@@ -114,6 +114,14 @@ ALTERNATIVES = [
     ),
     Alternative(
         "tanh",
+        "np.tanh (the library function, not the student's sigmoid)",
+        """
+        def tanh(x):
+            return np.tanh(np.asarray(x, dtype=float))
+    """,
+    ),
+    Alternative(
+        "tanh",
         "sign(x) * (1 - e) / (1 + e) with e = exp(-2|x|)",
         """
         def tanh(x):
@@ -319,6 +327,56 @@ ALTERNATIVES = [
 
         def softmax(z, axis=-1):
             return scipy.special.softmax(np.asarray(z, dtype=float), axis=axis)
+    """,
+    ),
+    # --- clip_by_norm
+    Alternative(
+        "clip_by_norm",
+        "an if on np.linalg.norm, a copy when short",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.linalg.norm(grad)
+            if norm > max_norm:
+                return grad * (max_norm / norm)
+            return grad.copy()
+    """,
+    ),
+    Alternative(
+        "clip_by_norm",
+        "min(1, c / norm) with the division silenced by np.errstate",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.sqrt((grad**2).sum())
+            with np.errstate(divide="ignore"):
+                scale = np.minimum(1.0, max_norm / norm)
+            return grad * scale
+    """,
+    ),
+    Alternative(
+        "clip_by_norm",
+        "the flattened vector's norm, returns the input itself when short",
+        """
+        import math
+
+
+        def clip_by_norm(grad, max_norm):
+            norm = math.sqrt(float(np.dot(grad.ravel(), grad.ravel())))
+            if norm <= max_norm:
+                return grad
+            return grad / (norm / max_norm)
+    """,
+    ),
+    Alternative(
+        "clip_by_norm",
+        "a Python loop over the flat elements",
+        """
+        def clip_by_norm(grad, max_norm):
+            total = 0.0
+            for value in np.asarray(grad, dtype=float).flat:
+                total += value * value
+            norm = total**0.5
+            scale = 1.0 if norm <= max_norm else max_norm / norm
+            return np.asarray(grad, dtype=float) * scale
     """,
     ),
 ]

@@ -524,4 +524,91 @@ MUTANTS = [
             return e / np.sum(e, axis=-1, keepdims=True)
     """,
     ),
+    # --- clip_by_norm
+    Mutant(
+        "clip_by_norm",
+        "clipping by value (np.clip) instead of by norm",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            return np.clip(grad, -max_norm, max_norm)
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "always rescaled to norm c, short gradients stretched too",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.linalg.norm(grad)
+            return grad * (max_norm / norm) if norm > 0 else grad.copy()
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "the norm of each row (axis=-1) instead of the whole array",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.linalg.norm(grad, axis=-1, keepdims=True)
+            return grad * np.minimum(1.0, max_norm / np.maximum(norm, 1e-300))
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "divided by the squared norm",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.linalg.norm(grad)
+            return grad * (max_norm / norm**2) if norm > max_norm else grad.copy()
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "min(1, c / norm) divides by zero for a zero gradient (a RuntimeWarning)",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            return grad * min(1.0, max_norm / np.linalg.norm(grad))
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "a Python float norm: ZeroDivisionError for a zero gradient",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            return grad * min(1.0, max_norm / float(np.linalg.norm(grad)))
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "scales the caller's array in place",
+        "visible",
+        """
+        def clip_by_norm(grad, max_norm):
+            norm = np.linalg.norm(grad)
+            if norm > max_norm:
+                grad *= max_norm / norm
+            return grad
+    """,
+    ),
+    Mutant(
+        "clip_by_norm",
+        "loops over the elements of vectors and matrices only",
+        "hidden",
+        """
+        import math
+
+
+        def clip_by_norm(grad, max_norm):
+            if grad.ndim == 1:
+                total = sum(v * v for v in grad)
+            else:
+                total = sum(v * v for row in grad for v in row)
+            norm = math.sqrt(total)
+            return grad * (max_norm / norm) if norm > max_norm else grad.copy()
+    """,
+    ),
 ]
