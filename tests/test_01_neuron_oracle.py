@@ -70,7 +70,11 @@ class OurNeuralNetwork:
         return sum(_d(w) * v for w, v in zip(neuron.weights, x, strict=True)) + _d(neuron.bias)
 
 
-def train_neuron(X, y, n_iter, seed):
+def _train_exact(X, y, n_iter, seed, lr=Decimal(1), losses=None) -> list[Decimal]:
+    """The notebook's rule w += lr * X^T((y - out) * out * (1 - out)), in decimal arithmetic.
+
+    ``losses``, if a list, gets L = 1/2 * sum (y - out)^2 before each step (index k: after k steps).
+    """
     X = np.asarray(X, dtype=float)
     y = np.reshape(np.asarray(y, dtype=float), -1)
     rows = [[_d(v) for v in row] for row in X]
@@ -78,9 +82,18 @@ def train_neuron(X, y, n_iter, seed):
     w = [_d(v) for v in 2 * np.random.default_rng(seed).random(3) - 1]
     for _ in range(n_iter):
         outs = [_sigma(sum(a * b for a, b in zip(row, w, strict=True))) for row in rows]
+        if losses is not None:
+            losses.append(sum((t - o) ** 2 for t, o in zip(targets, outs, strict=True)) / 2)
         deltas = [(t - o) * o * (1 - o) for t, o in zip(targets, outs, strict=True)]
-        w = [w[j] + sum(row[j] * d for row, d in zip(rows, deltas, strict=True)) for j in range(3)]
-    return np.array([float(v) for v in w])
+        w = [
+            w[j] + lr * sum(row[j] * d for row, d in zip(rows, deltas, strict=True))
+            for j in range(3)
+        ]
+    return w
+
+
+def train_neuron(X, y, n_iter, seed):
+    return np.array([float(v) for v in _train_exact(X, y, n_iter, seed)])
 
 
 EXACT = {
@@ -169,3 +182,83 @@ def test_stated_training_results():
     )
     assert np.round(w, 3).tolist() == [9.673, -0.208, -4.63]
     assert float(sigmoid(w[0])) == pytest.approx(0.99994, abs=5e-6)
+
+
+X_TRAIN = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], dtype=float)
+Y_TRAIN = np.array([0, 1, 1, 0], dtype=float)
+
+
+def _half_squared_error(w) -> Decimal:
+    """L(w) = 1/2 * sum (y - sigma(X w))^2 on the training examples, exactly."""
+    total = Decimal(0)
+    for row, t in zip(X_TRAIN, Y_TRAIN, strict=True):
+        out = _sigma(sum(_d(a) * _d(b) for a, b in zip(row, w, strict=True)))
+        total += (_d(t) - out) ** 2
+    return total / 2
+
+
+def test_the_rule_is_gradient_descent_on_half_the_sum_of_squares_with_rate_one():
+    """Section 5: a step of the rule is w - 1 * grad L, L = 1/2 * sum (y - out)^2 (mpmath.diff)."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    w0 = 2 * np.random.default_rng(0).random(3) - 1
+    step = np.array([float(v) for v in _train_exact(X_TRAIN, Y_TRAIN, 1, seed=0)]) - w0
+
+    def loss(*w):
+        total = mpmath.mpf(0)
+        for row, t in zip(X_TRAIN, Y_TRAIN, strict=True):
+            out = 1 / (1 + mpmath.exp(-sum(mpmath.mpf(a) * b for a, b in zip(row, w, strict=True))))
+            total += (t - out) ** 2
+        return total / 2
+
+    point = [mpmath.mpf(float(v)) for v in w0]
+    grad = []
+    for j in range(3):
+        order = [0, 0, 0]
+        order[j] = 1
+        grad.append(float(mpmath.diff(loss, point, tuple(order))))
+    np.testing.assert_allclose(step, -np.array(grad), rtol=1e-12, atol=1e-15)
+
+
+def test_stated_losses_and_their_curve():
+    """The loss curve falls at every plotted step; its printed ends; the 1/4-rate self-check."""
+    steps = np.unique(np.geomspace(1, 10_000, 40).astype(int))
+    history: list[Decimal] = []
+    w = _train_exact(X_TRAIN, Y_TRAIN, 10_000, seed=1, losses=history)
+    history.append(_half_squared_error(w))
+    plotted = [history[k] for k in steps]
+    assert all(b < a for a, b in zip(plotted, plotted[1:], strict=False))
+    assert f"{float(plotted[0]):.4f}" == "0.4588"
+    assert f"{float(plotted[-1]):.6f}" == "0.000129"
+    quarter = _half_squared_error(
+        _train_exact(X_TRAIN, Y_TRAIN, 10_000, seed=1, lr=Decimal("0.25"))
+    )
+    assert f"{float(history[-1]):.5f}" == "0.00013"
+    assert f"{float(quarter):.5f}" == "0.00053"
+    assert 3.5 < quarter / history[-1] < 4.5  # «примерно вчетверо больше»
+
+
+def test_decision_boundary_claims():
+    """The boundary section: w = [0, -1], b = 0 is right on all four people, w = [1, 1], b = 0
+    on none; the dashed lines sit at z = +-ln 9 ~ +-2.197; the self-checks' numbers."""
+    people = np.array([[-2.0, -1.0], [25.0, 6.0], [17.0, 4.0], [-15.0, -6.0]])
+    labels = [1, 0, 0, 1]
+
+    def correct(w, b):
+        n = Neuron(w, b)
+        return sum(
+            (n.feedforward(x) > 0.5) == (t == 1) for x, t in zip(people, labels, strict=True)
+        )
+
+    assert correct([0, -1], 0) == 4
+    assert correct([1, 1], 0) == 0
+    assert float(_sigma(Decimal(9).ln())) == pytest.approx(0.9, abs=1e-15)
+    assert round(float(Decimal(9).ln()), 3) == 2.197
+    # x1 does not matter when w1 = 0; o1 with weights [1, 0] gives the same 0.7216 (h1 == h2)
+    assert Neuron([0, 1], 4).feedforward([100, 3]) == Neuron([0, 1], 4).feedforward([2, 3])
+    net = OurNeuralNetwork()
+    net.o1 = Neuron([1, 0], 0)
+    assert round(float(net.feedforward([2, 3])), 4) == 0.7216
+    # sigma(-z) = 1 - sigma(z)
+    for z in ("-3.5", "0.25", "7"):
+        assert abs(_sigma(-Decimal(z)) - (1 - _sigma(Decimal(z)))) < Decimal("1e-45")
