@@ -4,8 +4,11 @@ Each loss of the solution notebook is compared with TensorFlow's own (``keras.lo
 ``tf.nn.softmax_cross_entropy_with_logits``) and each gradient with ``tf.GradientTape`` on random
 batches. Cross-entropies of probabilities are compared with Keras only for predictions in
 [1e-3, 1 - 1e-3], where the two clipping schemes agree. The numbers the text states are checked too.
-Every recorded hidden-test value and every visible expected value is checked against an exact
-(50-digit decimal) oracle, within a tenth of its tolerance.
+The binary cross-entropy from logits is compared with ``tf.nn.sigmoid_cross_entropy_with_logits``
+and ``keras.losses.BinaryCrossentropy(from_logits=True)`` for logits up to 1e4, its gradient with
+``tf.GradientTape``. Every recorded hidden-test value and every visible expected value is checked
+against an exact oracle (50-digit decimal arithmetic; mpmath for the losses from logits), within a
+tenth of its tolerance.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import math
 from decimal import Decimal, localcontext
 
+import mpmath
 import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
@@ -214,6 +218,77 @@ def test_sigmoid_bce_gradient_wrt_logit_is_p_minus_y(ns, tf):
     np.testing.assert_allclose((p - y) / y.size, expected, rtol=1e-9)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
+@pytest.mark.parametrize("shape", [(8, 1), (4, 3)])
+def test_binary_cross_entropy_with_logits_matches_tf(ns, tf, keras, seed, scale, shape):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=scale, size=shape)
+    z.flat[0] = -1e4 if scale > 100 else z.flat[0]
+    for y in (rng.integers(0, 2, size=shape).astype(float), rng.uniform(size=shape)):
+        per_element = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)
+        expected = float(tf.reduce_mean(per_element))
+        got = ns["binary_cross_entropy_with_logits"](y, z)
+        assert np.isfinite(got)
+        assert got == pytest.approx(expected, rel=1e-10)
+        bce = keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64")
+        assert got == pytest.approx(float(bce(y, z)), rel=1e-10)
+        if shape[1] == 1:
+            assert ns["binary_cross_entropy_with_logits"](y.ravel(), z) == pytest.approx(
+                expected, rel=1e-10
+            )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
+@pytest.mark.parametrize("shape", [(8, 1), (4, 3)])
+def test_binary_cross_entropy_with_logits_grad_matches_gradient_tape(ns, tf, seed, scale, shape):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, size=shape).astype(float)
+    z = rng.normal(scale=scale, size=shape)
+
+    def loss(v):
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=v))
+
+    expected = _tape_grad(tf, loss, z)
+    got = ns["binary_cross_entropy_with_logits_grad"](y, z)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-15)
+    assert np.max(np.abs(got)) <= 1 / y.size  # bounded by 1/N, as the text says
+
+
+def test_losses_from_logits_warn_nowhere_up_to_1e4(ns):
+    z = np.array([[-1e4, 1e4], [1e4, -1e4], [0.0, 1e-3]])
+    y = np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 1.0]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # underflow to 0 is fine
+        loss = ns["binary_cross_entropy_with_logits"](y, z)
+        grad = ns["binary_cross_entropy_with_logits_grad"](y, z)
+    assert np.isfinite(loss) and np.all(np.isfinite(grad))
+
+
+def test_mae_as_stated(keras, tf):
+    """The MAE paragraph: the formula (Keras's loss="mae"), its gradient sign(ŷ - y) / N, and the
+    best constants of [1, 2, 3, 4, 100] (22 and 3) and of [1, 2, 3, 4, 1000] (202 and 3)."""
+    rng = np.random.default_rng(8)
+    y, p = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    mae = keras.losses.MeanAbsoluteError(dtype="float64")
+    assert float(mae(y, p)) == pytest.approx(float(np.mean(np.abs(y - p))), rel=1e-12)
+    np.testing.assert_allclose(
+        _tape_grad(tf, lambda v: mae(y, v), p), np.sign(p - y) / y.size, rtol=1e-12
+    )
+    for answers, mean in (([1, 2, 3, 4, 100], 22.0), ([1, 2, 3, 4, 1000], 202.0)):
+        answers = np.array(answers, dtype=float)
+        best_mse = minimize_scalar(lambda c, a=answers: np.mean((a - c) ** 2))
+        best_mae = minimize_scalar(
+            lambda c, a=answers: np.mean(np.abs(a - c)),
+            bounds=(-10, 1100),
+            method="bounded",
+            options={"xatol": 1e-9},
+        )
+        assert best_mse.x == pytest.approx(mean, abs=1e-4)
+        assert np.mean(answers) == mean
+        assert best_mae.x == pytest.approx(3.0, abs=1e-5)
+
+
 # --- numbers the text states --------------------------------------------------------------------
 
 
@@ -260,6 +335,53 @@ def test_stated_numbers(nb, ns, tf, keras):
     assert float(ns["sigmoid"](best.x)) == pytest.approx(1 / 3, abs=1e-5)
 
 
+def test_stated_numbers_of_the_clipped_bce_and_the_losses_from_logits(nb, ns, tf):
+    text = _markdown(nb)
+    eps = 1e-7
+    # the clipped BCE plateaus at -ln(eps) left of z = ln(eps / (1 - eps))
+    assert r"$z = \ln\frac{\varepsilon}{1 - \varepsilon} \approx -16.12$" in text
+    assert r"$z < \ln\frac{\varepsilon}{1-\varepsilon} \approx -16.12$" in text
+    edge = float(mpmath.log(mpmath.mpf(eps) / (1 - mpmath.mpf(eps))))
+    assert f"{edge:.2f}" == "-16.12"
+    bce, sig = ns["binary_cross_entropy"], ns["sigmoid"]
+    plateau = float(-mpmath.log(mpmath.mpf(eps)))
+    for z in (-17.0, -50.0, -1000.0):
+        assert bce(1.0, sig(z)) == pytest.approx(plateau, rel=1e-7)
+    assert bce(1.0, sig(-16.0)) == pytest.approx(16.0, rel=1e-6)  # still linear at -16
+    # the gradient convention at p = 0, y = 1: (eps - 1) / (eps (1 - eps)) / N = -1e7 / N
+    assert r"= -\frac{10^7}{N}$" in text
+    for n in (1, 4):
+        grad = ns["binary_cross_entropy_grad"](np.ones(n), np.zeros(n))
+        np.testing.assert_allclose(grad, -1e7 / n, rtol=1e-9)
+    # self-check: p = 0 and p = 1e-9 both cost -ln 1e-7 = 16.1181; the true derivative there is 0
+    assert r"$p = 10^{-9}$" in text and r"около $-10^7$" in text
+    for p in (0.0, 1e-9):
+        assert f"{bce(1.0, p):.4f}" == "16.1181"
+        var = tf.Variable(p, dtype=tf.float64)
+        with tf.GradientTape() as tape:
+            loss = -tf.math.log(tf.clip_by_value(var, eps, 1 - eps))
+        assert float(tape.gradient(loss, var)) == 0.0
+    # self-check: y = 1, p = 0.001: dL/dz is about -0.002 for MSE, -0.999 for BCE, ratio about 500
+    assert r"\approx -0.002$" in text and r"$p - 1 = -0.999$" in text
+    assert r"\approx 500$" in text
+    z = tf.Variable(float(mpmath.log(mpmath.mpf("0.001") / mpmath.mpf("0.999"))), dtype=tf.float64)
+    with tf.GradientTape(persistent=True) as tape:
+        mse = (1.0 - tf.sigmoid(z)) ** 2
+        bce_z = tf.nn.sigmoid_cross_entropy_with_logits(tf.constant(1.0, tf.float64), z)
+    d_mse, d_bce = float(tape.gradient(mse, z)), float(tape.gradient(bce_z, z))
+    assert f"{d_mse:.3f}" == "-0.002" and f"{d_bce:.3f}" == "-0.999"
+    assert d_bce / d_mse == pytest.approx(500, rel=2e-3)
+    # y = 1, z = -1000: two steps give 16.1181, from logits ln(1 + e^1000) = 1000, gradient -1
+    assert r"$\ln(1 + e^{1000}) \approx 1000$" in text
+    bce_logits = ns["binary_cross_entropy_with_logits"]
+    assert f"{bce(1.0, sig(-1000.0)):.4f}" == "16.1181"
+    exact = float(mpmath.log(1 + mpmath.exp(1000)))
+    assert bce_logits(1.0, -1000.0) == pytest.approx(exact, rel=1e-15)
+    assert f"{exact:.4f}" == "1000.0000"
+    assert r"$\sigma(-1000) - 1 \approx -1$" in text
+    assert float(ns["binary_cross_entropy_with_logits_grad"](1.0, -1000.0)) == -1.0
+
+
 def test_stated_cce_gradient_wrt_probabilities(nb, tf):
     r"""The text states dCCE/dp = -y / (m p) (no exercise): checked with tf.GradientTape."""
     assert r"= -\frac{y_{ij}}{m\,p_{ij}}$" in _markdown(nb)
@@ -273,9 +395,10 @@ def test_stated_cce_gradient_wrt_probabilities(nb, tf):
 
 # --- references and visible expectations against an exact oracle -------------------------------
 #
-# Exact implementations of the seven functions in decimal arithmetic (50 digits), following each
-# statement's letter: the inputs are the float64 arrays the function receives, clipping happens at
-# the float values np.clip gives, everything after that is exact and rounded once to float64.
+# Exact implementations of the nine functions in 50-digit arithmetic (decimal; mpmath for the two
+# from logits), following each statement's letter: the inputs are the float64 arrays the function
+# receives, clipping happens at the float values np.clip gives, everything after that is exact and
+# rounded once to float64.
 # Every value the hidden tests record, and every expected value a visible check states, must lie
 # within a tenth of its tolerance of the exact value: then an answer closer to the exact value
 # than the solution can never fail.
@@ -393,6 +516,33 @@ def exact_softmax_cross_entropy_grad(y_true_onehot, logits):
         return _as_array(g, z.shape)
 
 
+def _mp_log_sigmoid(z: float):
+    return -mpmath.log1p(mpmath.exp(-mpmath.mpf(z)))
+
+
+def exact_binary_cross_entropy_with_logits(y_true, logits):
+    """The definition -(y ln sigma(z) + (1 - y) ln(1 - sigma(z))), with 1 - sigma(z) = sigma(-z)."""
+    z = _floats(logits)
+    y = _floats(y_true).reshape(z.shape)
+    with mpmath.workdps(PREC):
+        total = mpmath.mpf(0)
+        for a, b in zip(y.ravel(), z.ravel(), strict=True):
+            a = mpmath.mpf(float(a))
+            total -= a * _mp_log_sigmoid(b) + (1 - a) * _mp_log_sigmoid(-b)
+        return float(total / z.size)
+
+
+def exact_binary_cross_entropy_with_logits_grad(y_true, logits):
+    z = _floats(logits)
+    y = _floats(y_true).reshape(z.shape)
+    with mpmath.workdps(PREC):
+        g = [
+            (1 / (1 + mpmath.exp(-mpmath.mpf(float(b)))) - mpmath.mpf(float(a))) / z.size
+            for a, b in zip(y.ravel(), z.ravel(), strict=True)
+        ]
+        return _as_array(g, z.shape)
+
+
 EXACT = {
     "mse_loss": exact_mse_loss,
     "mse_grad": exact_mse_grad,
@@ -401,6 +551,8 @@ EXACT = {
     "categorical_cross_entropy": exact_categorical_cross_entropy,
     "softmax_cross_entropy_with_logits": exact_softmax_cross_entropy_with_logits,
     "softmax_cross_entropy_grad": exact_softmax_cross_entropy_grad,
+    "binary_cross_entropy_with_logits": exact_binary_cross_entropy_with_logits,
+    "binary_cross_entropy_with_logits_grad": exact_binary_cross_entropy_with_logits_grad,
 }
 
 
@@ -466,11 +618,19 @@ def test_visible_expected_values_within_a_tenth_of_tolerance_of_exact(nb, ns, ex
 
 # --- the input contract: hidden tests stay inside it, visible checks cover it -----------------
 #
-# The statements promise: MSE and BCE (and their gradients) take numbers, lists or arrays of any
-# shape, of one shape or the pair (m,) / (m, 1) in either order; the cross-entropies of k classes
-# take lists or arrays of shape (m, k), or (k,) for one sample, of one shape.
+# The statements promise: MSE and BCE (and their gradients, and BCE from logits) take numbers,
+# lists or arrays of any shape, of one shape or the pair (m,) / (m, 1) in either order; the
+# cross-entropies of k classes take lists or arrays of shape (m, k), or (k,) for one sample, of
+# one shape.
 
-ELEMENTWISE = {"mse_loss", "mse_grad", "binary_cross_entropy", "binary_cross_entropy_grad"}
+ELEMENTWISE = {
+    "mse_loss",
+    "mse_grad",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+}
 CONTRACT_COVERAGE = {
     "elementwise": {
         "number",

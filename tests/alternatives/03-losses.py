@@ -1,7 +1,7 @@
 """Correct answers to 03-losses that differ from the solution: other sound formulas (log1p, the
-unsimplified derivative, logaddexp, einsum), loops instead of vectorised code, ravel-and-reshape
-instead of reshaping the targets, other names and spellings; every input type the statements
-promise is exercised by the visible and hidden tests."""
+unsimplified derivative, logaddexp, einsum, softplus and log-sigmoid, tanh for the sigmoid), loops
+instead of vectorised code, ravel-and-reshape instead of reshaping the targets, other names and
+spellings; every input type the statements promise is exercised by the visible and hidden tests."""
 
 from tests.alternatives import Alternative
 
@@ -271,6 +271,90 @@ ALTERNATIVES = [
             return grad.reshape(z.shape)
         """,
     ),
+    # --- binary_cross_entropy_with_logits
+    Alternative(
+        "binary_cross_entropy_with_logits",
+        "softplus by np.logaddexp(0, z) minus z*y",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.mean(np.logaddexp(0.0, z) - z * y))
+        """,
+    ),
+    Alternative(
+        "binary_cross_entropy_with_logits",
+        "loop with math: one branch for z >= 0, one for z < 0",
+        """
+        import math
+
+
+        def binary_cross_entropy_with_logits(y_true, logits):
+            zs = np.asarray(logits, dtype=float).ravel().tolist()
+            ys = np.asarray(y_true, dtype=float).ravel().tolist()
+            total = 0.0
+            for y, z in zip(ys, zs):
+                if z >= 0:
+                    total += (1 - y) * z + math.log1p(math.exp(-z))
+                else:
+                    total += -y * z + math.log1p(math.exp(z))
+            return total / len(zs)
+        """,
+    ),
+    Alternative(
+        "binary_cross_entropy_with_logits",
+        "stable log-sigmoid of z and of -z, ravelled",
+        """
+        def log_sigmoid(t):
+            return -np.logaddexp(0.0, -t)
+
+
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.ravel(np.array(logits, dtype=np.float64))
+            y = np.ravel(np.array(y_true, dtype=np.float64))
+            return -float(np.sum(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z))) / z.size
+        """,
+    ),
+    # --- binary_cross_entropy_with_logits_grad
+    Alternative(
+        "binary_cross_entropy_with_logits_grad",
+        "sigmoid through tanh: (1 + tanh(z/2)) / 2",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return (0.5 * (1.0 + np.tanh(0.5 * z)) - y) / np.size(z)
+        """,
+    ),
+    Alternative(
+        "binary_cross_entropy_with_logits_grad",
+        "exp of the stable log-sigmoid, ravel and reshape back",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            shape = np.shape(logits)
+            z = np.ravel(logits).astype(float)
+            y = np.ravel(y_true).astype(float)
+            return ((np.exp(-np.logaddexp(0.0, -z)) - y) / z.size).reshape(shape)
+        """,
+    ),
+    Alternative(
+        "binary_cross_entropy_with_logits_grad",
+        "element by element with math.exp branches",
+        """
+        import math
+
+
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.array(logits, dtype=float)
+            y = np.array(y_true, dtype=float).reshape(z.shape)
+            out = np.empty(z.shape)
+            for i in np.ndindex(z.shape):
+                t = float(z[i])
+                s = 1 / (1 + math.exp(-t)) if t >= 0 else math.exp(t) / (1 + math.exp(t))
+                out[i] = (s - y[i]) / z.size
+            return out
+        """,
+    ),
 ]
 
 EXTRA_CELLS = [
@@ -297,5 +381,13 @@ EXTRA_CELLS = [
         "softmax_cross_entropy_grad-solution",
         "markdown",
         "Заметка: сумма градиента по классам равна нулю — проверить на своих логитах.",
+    ),
+    (
+        "binary_cross_entropy_with_logits-solution",
+        "code",
+        "# Мой эксперимент: потеря от логитов против двух шагов\n"
+        "for z in (-5.0, -20.0, -1000.0):\n"
+        "    two_steps = binary_cross_entropy(1.0, sigmoid(z))\n"
+        "    print(z, two_steps, binary_cross_entropy_with_logits(1.0, z))\n",
     ),
 ]

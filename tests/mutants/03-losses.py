@@ -788,4 +788,216 @@ MUTANTS = [
             return (probs / len(probs)).reshape(z.shape)
     """,
     ),
+    # --- binary_cross_entropy_with_logits
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "naive: ln of the (stable) sigmoid, no clipping: log(0) at |z| = 1e4",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            p = sigmoid(z)
+            return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "sigmoid, then the clipped BCE: plateau at 16.118",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            p = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)
+            return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "(1 - y) z + ln(1 + e^-z) without |z|: overflows for z << 0",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.mean((1 - y) * z + np.log1p(np.exp(-z))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "logits clipped to +-500 before the plain formula",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.clip(np.asarray(logits, dtype=float), -500.0, 500.0)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.mean((1 - y) * z + np.log1p(np.exp(-z))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "summed instead of averaged",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "wrong sign of z*y",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.mean(np.maximum(z, 0.0) + z * y + np.log1p(np.exp(-np.abs(z)))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "max(z, 0) left out",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return float(np.mean(-z * y + np.log1p(np.exp(-np.abs(z)))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "(m,) against (m, 1) broadcast to (m, m)",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float)
+            return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "summed over the last axis, averaged over rows only",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            per = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
+            if per.ndim < 2:
+                return float(np.mean(per))
+            return float(np.mean(np.sum(per, axis=-1)))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "returns a 0-d array instead of a float",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return np.asarray(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def binary_cross_entropy_with_logits(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            n = 1
+            for size in z.shape[:2]:
+                n *= size
+            return float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))) / n)
+    """,
+    ),
+    # --- binary_cross_entropy_with_logits_grad
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "not divided by N",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return sigmoid(z) - y
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "divided by the number of rows len(z), not by z.size",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return (sigmoid(z) - y) / (len(z) if z.ndim else 1)
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "wrong sign: y - sigmoid(z)",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return (y - sigmoid(z)) / z.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "naive sigmoid 1 / (1 + e^-z): overflows at z = -1e4",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            return (1.0 / (1.0 + np.exp(-z)) - y) / z.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "the gradient by p of the clipped BCE instead of the gradient by z",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            p = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)
+            return (p - y) / (p * (1 - p)) / z.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "(m,) against (m, 1) broadcast to (m, m)",
+        "visible",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float)
+            return (sigmoid(z) - y) / z.size
+    """,
+    ),
+    Mutant(
+        "binary_cross_entropy_with_logits_grad",
+        "N from the first two axes only (special-cased to at most 2-D)",
+        "hidden",
+        """
+        def binary_cross_entropy_with_logits_grad(y_true, logits):
+            z = np.asarray(logits, dtype=float)
+            y = np.asarray(y_true, dtype=float).reshape(z.shape)
+            n = 1
+            for size in z.shape[:2]:
+                n *= size
+            return (sigmoid(z) - y) / n
+    """,
+    ),
 ]
