@@ -195,6 +195,7 @@ STATED = [
     (r"\tanh'(0) = 1", "1", 1 - np.tanh(0.0) ** 2, 0),
     (r"0.25^{10} \approx 9.5 \cdot 10^{-7}", "9.5", 0.25**10 * 1e7, 1),
     (r"\approx 1.8 \cdot 10^{308}", "1.8", FLOAT_MAX / 1e308, 1),
+    (r"\sigma(-40) \approx 4.2 \cdot 10^{-18}", "4.2", expit(-40.0) * 1e18, 1),
     # Self-check 2: sigma'(10) and how many times smaller it is than sigma'(0) = 0.25.
     (r"\sigma'(10) = \sigma(10)\,\sigma(-10) \approx", "4.5", expit(10.0) * expit(-10.0) * 1e5, 1),
     (r"0.25 / (4.5 \cdot 10^{-5}) \approx 5.5 \cdot 10^{3}", "5.5", 0.25 / SIGMA_PRIME_10 / 1e3, 1),
