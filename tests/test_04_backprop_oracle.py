@@ -92,6 +92,17 @@ STATED = [
     ("результат\n  $0.021429$", "0.021429", SEED_ROUNDED, ".6f"),
     (r"$\partial L/\partial w_1 \approx 0.02147$", "0.02147", DL_DW1, ".5f"),
     ("промежуточные числа дают\n  $0.0214$", "0.0214", SEED_ROUNDED, ".4f"),
+    # reading the chain off the computational graph (§1)
+    (r"На ребре $y_{pred} \to L$ градиент $-0.9526$", "-0.9526", DL_DYPRED, ".4f"),
+    (r"$\sigma'(z_3) = 0.2494$", "0.2494", fprime(Z3), ".4f"),
+    (r"на ребре $h_1$ стоит $-0.2376", "-0.2376", DL_DYPRED * DYPRED_DH1, ".4f"),
+    (r"$-0.2376 = -0.9526 \cdot 0.2494$", "-0.9526", DL_DYPRED, ".4f"),
+    (r"$-0.2376 = -0.9526 \cdot 0.2494$", "0.2494", DYPRED_DH1, ".4f"),
+    (r"$\sigma'(z_1) = 0.04518$", "0.04518", fprime(-3.0), ".5f"),
+    (r"на ребре $w_1$ стоит $0.02147$", "0.02147", DL_DW1, ".5f"),
+    (r"$x_1\,\sigma'(z_1) = -0.09035$", "-0.09035", DH1_DW1, ".5f"),
+    (r"(-0.9526) \cdot 0.2494 \cdot (-0.09035) = 0.02147", "0.02147", DL_DW1, ".5f"),
+    (r"(-0.9526) \cdot 0.2494 \cdot (-0.09035) = 0.02147", "-0.09035", DH1_DW1, ".5f"),
 ]
 
 
@@ -141,6 +152,28 @@ def test_gradient_check_errors_in_stated_range(sol, text):
     assert all(1e-11 <= e <= 1e-8 for e in errors), errors
 
 
+def test_step_size_plot_claims(sol, text):
+    """§4's plot: for Σx³ the error of the central difference is smallest at eps ~ 1e-6…1e-5 and
+    falls as eps² on the right (the truncation error is exactly eps² for a cube)."""
+    assert r"$10^{-6}$–$10^{-5}$" in text and r"падает как $\varepsilon^2$" in text
+    x = np.array([0.7, -1.2, 2.0])
+    exact = 3 * x * x
+    eps_values = np.logspace(-13, -1, 25)
+    errors = [
+        sol["relative_error"](
+            sol["numerical_gradient"](lambda v: np.sum(v * v * v), x, eps=eps), exact
+        )
+        for eps in eps_values
+    ]
+    assert 1e-6 <= eps_values[int(np.argmin(errors))] <= 1e-5
+    right = eps_values >= 1e-4
+    slope = np.polyfit(np.log10(eps_values[right]), np.log10(np.array(errors)[right]), 1)[0]
+    assert slope == pytest.approx(2, abs=0.05)
+    # the truncation error in closed form: ((x+e)³ − (x−e)³) / 2e − 3x² = e²
+    e = 1e-2
+    assert np.allclose(sol["numerical_gradient"](lambda v: np.sum(v**3), x, eps=e) - exact, e**2)
+
+
 # --- TensorFlow: the 2-2-1 gradients -------------------------------------------------------------
 
 
@@ -178,6 +211,143 @@ def test_backprop_221_random_against_gradient_tape(tf, sol):
             rtol=1e-9,
             atol=1e-14,
         )
+
+
+# the leaves of the computational graph that §1 draws, and the gradients on their edges
+GRAPH_LEAF_EDGES = {
+    "w1": [("w1", "m1")], "w2": [("w2", "m2")], "w3": [("w3", "m3")], "w4": [("w4", "m4")],
+    "w5": [("w5", "m5")], "w6": [("w6", "m6")], "b1": [("b1", "z1")], "b2": [("b2", "z2")],
+    "b3": [("b3", "z3")], "x1": [("x1", "m1"), ("x1", "m3")], "x2": [("x2", "m2"), ("x2", "m4")],
+}  # fmt: skip
+
+
+def tf_grads_221_with_inputs(tf, x, y_true, params):
+    """∂L/∂(parameter) for the nine parameters and ∂L/∂x1, ∂L/∂x2, and the forward values."""
+    v = {k: tf.Variable(float(params[k]), dtype=tf.float64) for k in NAMES_221}
+    x1, x2 = (tf.Variable(float(t), dtype=tf.float64) for t in x)
+    with tf.GradientTape() as tape:
+        z1 = v["w1"] * x1 + v["w2"] * x2 + v["b1"]
+        z2 = v["w3"] * x1 + v["w4"] * x2 + v["b2"]
+        h1, h2 = tf.sigmoid(z1), tf.sigmoid(z2)
+        z3 = v["w5"] * h1 + v["w6"] * h2 + v["b3"]
+        o1 = tf.sigmoid(z3)
+        loss = (y_true - o1) ** 2
+    grads = tape.gradient(loss, [v[k] for k in NAMES_221] + [x1, x2])
+    values = {"z1": z1, "z2": z2, "h1": h1, "h2": h2, "z3": z3, "y_pred": o1, "L": loss}
+    return (dict(zip([*NAMES_221, "x1", "x2"], (g.numpy() for g in grads), strict=True)),
+            {k: t.numpy() for k, t in values.items()})  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["example", "random-1", "random-2", "x1-zero"])
+def test_computational_graph_against_gradient_tape(tf, sol, case):
+    """Every number the graph of §1 (and its slider demo) shows: the forward values on the inner
+    edges, the gradient on each leaf's edge (x1 and x2 feed two products: their edges sum to
+    ∂L/∂x), the σ′ in the σ nodes, and that the three factors it prints multiply to ∂L/∂w1."""
+    if case == "example":
+        x, y_true, params = [-2.0, -1.0], 1.0, EXAMPLE
+    elif case == "x1-zero":
+        x, y_true, params = [0.0, -1.0], 1.0, EXAMPLE
+    else:
+        rng = np.random.default_rng(int(case[-1]))
+        x, y_true = rng.normal(scale=2.0, size=2), float(rng.random())
+        params = dict(zip(NAMES_221, rng.normal(scale=1.5, size=9), strict=True))
+    r = sol["graph_221"](x, y_true, params)
+    grads, values = tf_grads_221_with_inputs(tf, x, y_true, params)
+    for leaf, edges in GRAPH_LEAF_EDGES.items():
+        assert sum(r["grads"][e] for e in edges) == pytest.approx(
+            grads[leaf], rel=1e-10, abs=1e-15
+        ), leaf
+    for key, value in values.items():
+        assert r["values"][key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+    for z in ("z1", "z2", "z3"):
+        assert r["local"][z] == pytest.approx(fprime(values[z]), rel=1e-12)
+    g = r["grads"]
+    # the three factors the picture prints: ∂L/∂y_pred, w5·σ′(z3), x1·σ′(z1)
+    f1, f2, f3 = g[("y_pred", "L")], params["w5"] * r["local"]["z3"], x[0] * r["local"]["z1"]
+    assert f1 == pytest.approx(-2 * (y_true - values["y_pred"]), rel=1e-12)
+    assert g[("h1", "m5")] == pytest.approx(f1 * f2, rel=1e-12, abs=1e-15)
+    assert f1 * f2 * f3 == pytest.approx(grads["w1"], rel=1e-10, abs=1e-15)
+    if case == "x1-zero":  # the self-check: x1 = 0 makes ∂L/∂w1 zero
+        assert grads["w1"] == 0 and g[("w1", "m1")] == 0
+    if case == "example":
+        assert (f1, f2, f3) == pytest.approx((DL_DYPRED, DYPRED_DH1, DH1_DW1), rel=1e-12)
+
+
+def test_the_drawing_calls_succeed(sol):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for w5 in (1.0, 0.0, -3.0):  # the slider's ends and w5 = 0 (no gradient reaches h1)
+        params = dict(EXAMPLE, w5=w5)
+        r = sol["draw_graph_221"]([3.0, -3.0], 0.0, params)
+        if w5 == 0:
+            assert r["grads"][("h1", "m5")] == 0 and r["grads"][("w1", "m1")] == 0
+        plt.close("all")
+
+
+# --- the symmetry lesson and the training rule of 01 ----------------------------------------------
+
+
+def test_identical_hidden_neurons_stay_identical(sol, text):
+    """§3: from the symmetric example, SGD on XOR keeps h1 = h2 (bit for bit), unsolved;
+    §6: the vectorised net with all weights equal keeps its hidden columns equal, ends at ln 2."""
+    assert "остаются одинаковыми навсегда" in text
+    p = dict(EXAMPLE)
+    data = [([0.0, 0.0], 0.0), ([0.0, 1.0], 1.0), ([1.0, 0.0], 1.0), ([1.0, 1.0], 0.0)]
+    for _ in range(300):
+        for x, y in data:
+            g = sol["backprop_221"](x, y, p)
+            for k in p:
+                p[k] -= 0.5 * g["dL_d" + k]
+    assert p["w1"] == p["w3"] and p["w2"] == p["w4"] and p["b1"] == p["b2"] and p["w5"] == p["w6"]
+    assert p["w1"] != 1.0
+    outs = [sol["forward_221"](x, p)["o1"] for x, _ in data]
+    assert not all((o > 0.5) == (y > 0.5) for o, (_, y) in zip(outs, data, strict=True))
+    # the self-check: w5 != w6 alone gives the incoming weights different gradients
+    g = sol["backprop_221"]([-2.0, -1.0], 1.0, dict(EXAMPLE, w6=0.5))
+    assert g["dL_dw1"] != pytest.approx(g["dL_dw3"])
+
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    Y = np.array([[0], [1], [1], [0]], dtype=float)
+    same = {
+        "W1": np.full((2, 8), 0.5),
+        "b1": np.zeros(8),
+        "W2": np.full((8, 1), 0.5),
+        "b2": np.zeros(1),
+    }
+    losses = sol["gradient_descent"](X, Y, same, lr=0.5, n_epochs=2000)
+    assert np.allclose(same["W1"], same["W1"][:, :1], rtol=0, atol=1e-12)
+    assert losses[-1] == pytest.approx(np.log(2), abs=1e-3)
+
+
+def test_the_rule_of_01_is_gradient_descent_on_half_the_sum_of_squares(text):
+    """The box after §3: 01's step X.T((y - out) out (1 - out)) equals -∇ ½Σ(y - out)² (SciPy),
+    with learning rate 1; for the mean squared error the same step is 2/m times the gradient."""
+    assert r"скоростью обучения $\eta = 1$" in text and "множителем $2/m$" in text
+    X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0], dtype=float)
+    for seed in range(3):
+        w = 2 * np.random.default_rng(seed).random(3) - 1
+        out = expit(X @ w)
+        step = X.T @ ((y - out) * out * (1 - out))
+        half_sse = approx_fprime(w, lambda v: 0.5 * np.sum((y - expit(X @ v)) ** 2), 1e-7)
+        mse = approx_fprime(w, lambda v: np.mean((y - expit(X @ v)) ** 2), 1e-7)
+        np.testing.assert_allclose(step, -half_sse, atol=1e-6)
+        np.testing.assert_allclose(step * 2 / len(y), -mse, atol=1e-6)
+
+
+def test_the_numpy_lesson_code_does_not_run_as_printed():
+    """§5: the NumPy lesson's forward np.dot(W1, X) with W1 (4, 3) and X of rows (4, 2) fails;
+    it needs X.T and input_size = 2."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    with pytest.raises(ValueError):
+        np.dot(np.ones((4, 3)), X)
+    with pytest.raises(ValueError):
+        np.dot(np.ones((4, 3)), X.T)
+    assert np.dot(np.ones((4, 2)), X.T).shape == (4, 4)
 
 
 # --- TensorFlow: the vectorised network ----------------------------------------------------------
