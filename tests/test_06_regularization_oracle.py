@@ -144,7 +144,7 @@ def test_visible_metric_values(ns):
 
 
 def test_imbalanced_example_of_the_text(ns, text):
-    assert "5 пациентов из 100" in text and "accuracy равна 0.95" in text
+    assert "5 пациентов из 100" in text and "доля верных ответов равна 0.95" in text
     y_sick = np.array([1] * 5 + [0] * 95)
     y_pred = np.zeros(100, dtype=int)
     assert skm.accuracy_score(y_sick, y_pred) == 0.95
@@ -160,8 +160,10 @@ def test_split_sizes_and_one_error_on_the_test_set(ns, text):
     parts = ns["train_val_test_split"](X, y, val_size=0.25, test_size=0.25, seed=0)
     assert [len(a) for a in parts] == [100, 50, 50, 100, 50, 50]
     assert "100 обучающих точек" in text
-    assert "На 50 тестовых точках одна ошибка меняет accuracy на 0.02" in text
+    assert "одна ошибка меняет долю верных ответов на 0.02" in text
     assert 1 / len(parts[2]) == 0.02
+    # the standard error sqrt(p(1 - p) / n) of 50 points against 5000: sqrt(5000 / 50) = 10
+    assert r"$\sqrt{5000/50} = 10$" in text and np.sqrt(5000 / 50) == 10
 
 
 @pytest.mark.parametrize(
@@ -350,6 +352,10 @@ def test_no_stated_number_without_a_check(text):
     """Decimal numbers in the prose are the ones the tests above check (or are examples/inputs)."""
     allowed = {"0.0", "0.95", "0.02", "0.5", "0.3", "0.8", "0.9", "0.85", "1.0", "0.001", "0.01"}
     allowed |= {"0.32", "2.5", "3.5"}  # round(2.5) == 2, round(3.5) == 4: test_round_halves...
+    allowed |= {"0.1", "0.998", "0.819"}  # the SGD decay question: test_self_check_answers
+    allowed |= {"0.2", "1.25"}  # the dropout question: test_self_check_answers
+    allowed |= {"0.92", "0.91", "0.93"}  # the early-stopping question: test_self_check_answers
+    allowed |= {"0.05", "0.095"}  # the «always sick» question: test_self_check_answers
     found = set(re.findall(r"(?<![\w.])\d+\.\d+", text))
     assert found <= allowed, found - allowed
 
@@ -396,7 +402,7 @@ def test_what_the_text_says_about_the_experiments(run, text):
     # section 7: every regularised model has a smaller cross-entropy on new data than the plain one
     # and a smaller gap between training and validation
     regularised = {"l2": "params_l2", "dropout": "params_do", "early stopping": "params_es"}
-    for split in ("val", "test"):
+    for split in ("val",):  # the notebook compares the methods on validation only
         X_s, y_s = run[f"X_{split}"], run[f"y_{split}"]
         plain = loss(y_s, proba(X_s, run["params_big"]))
         for name, key in regularised.items():
@@ -502,3 +508,174 @@ def test_hidden_references_agree_with_scikit_learn(nb, ns, exercise):
         rtol, atol = doc["tolerances"][key]
         problem = ref.compare(ref.decode(doc["values"][key]), got[key], rtol / 10, atol / 10)
         assert problem is None, f"{key}: {problem}"
+
+
+@pytest.mark.slow
+def test_the_validation_sweep_and_the_final_test(run, text):
+    """Section 7: the λ and keep_prob sweeps, the noise of 50 validation points, the one test."""
+    loss, proba = run["binary_cross_entropy"], run["predict_proba"]
+    lams, runs_lam = run["LAMBDAS"], run["runs_lam"]
+    val = [runs_lam[lam][1]["val_loss"][-1] for lam in lams]
+    train = [runs_lam[lam][1]["loss"][-1] for lam in lams]
+    # each sweep model's last val_loss is the val loss of the weights it returns (no early stopping)
+    for lam in lams:
+        assert val[lams.index(lam)] == pytest.approx(
+            loss(run["y_val"], proba(run["X_val"], runs_lam[lam][0])), abs=1e-12
+        )
+    # the grid: 0, then ×3 steps; «loss монотонно растёт с λ»; a U-curve with its minimum inside
+    assert lams[0] == 0 and all(2.5 < b / a < 3.5 for a, b in zip(lams[1:], lams[2:], strict=False))
+    assert all(a < b for a, b in zip(train, train[1:], strict=False))
+    best = int(np.argmin(val))
+    assert run["lam_best"] == lams[best] == 0.001  # «λ = 0.001 наугад … подберём»: the sweep agrees
+    assert 1 < best < len(lams) - 1
+    assert all(a > b for a, b in zip(val[1 : best + 1], val[2 : best + 1], strict=False))
+    assert all(a < b for a, b in zip(val[best:], val[best + 1 :], strict=False))
+    assert val[0] == max(val)  # λ = 0 is the worst
+    # «11 разных моделей … три из них мы уже обучили; восемь новых»
+    keeps, runs_keep = run["KEEP_PROBS"], run["runs_keep"]
+    models = {id(p) for p, _ in runs_lam.values()} | {id(p) for p, _ in runs_keep.values()}
+    assert len(models) == 11 and "В двух сетках 11 разных" in text and "восемь новых" in text
+    assert runs_keep[1.0][0] is runs_lam[0.0][0]
+    # dropout: every keep_prob < 1 beats no dropout, and from 0.3 to 0.9 the curve is not monotone,
+    # with jumps comparable to the standard error of the paired difference
+    kval = [runs_keep[k][1]["val_loss"][-1] for k in keeps]
+    assert keeps[-1] == 1.0 and max(kval[:-1]) < kval[-1] / 2
+    inner = np.diff(kval[:-1])
+    assert np.any(inner > 0) and np.any(inner < 0)
+    y_val, X_val = run["y_val"], run["X_val"]
+    diff = run["pointwise_bce"](y_val, proba(X_val, run["params_do"])) - run["pointwise_bce"](
+        y_val, proba(X_val, run["params_l2"])
+    )
+    assert diff.mean() == pytest.approx(
+        loss(y_val, proba(X_val, run["params_do"])) - loss(y_val, proba(X_val, run["params_l2"])),
+        abs=1e-9,
+    )
+    se = diff.std(ddof=1) / np.sqrt(len(diff))
+    assert (
+        abs(diff.mean()) < se
+    )  # «Разность val_loss у dropout и L2 меньше своей стандартной ошибки»
+    assert np.max(np.abs(inner)) < 3 * se  # «скачки сравнимы со стандартной ошибкой»
+    # «val_loss соседних с минимумом λ отличается от минимума не намного больше стандартной ошибки»
+    assert max(val[best - 1], val[best + 1]) - val[best] < 3 * se
+    # the final model on a fresh sample of the same distribution
+    from sklearn.datasets import make_moons
+
+    X_fresh, y_fresh = make_moons(n_samples=5000, noise=0.3, random_state=1)
+    np.testing.assert_array_equal(run["X_fresh"], X_fresh)
+    final = run["params_final"]
+    assert final is runs_lam[0.001][0]
+    fresh = loss(y_fresh, proba(X_fresh, final))
+    assert fresh > loss(y_val, proba(X_val, final))  # «кросс-энтропия выше, чем на валидации»
+    acc = run["accuracy"]
+    a50 = acc(run["y_test"], (proba(run["X_test"], final) >= 0.5).astype(int))
+    a5000 = acc(y_fresh, (proba(X_fresh, final) >= 0.5).astype(int))
+    assert abs(a50 - a5000) < 2 * np.sqrt(a50 * (1 - a50) / 50)  # «меньше, чем на две … ошибки»
+    assert 0.02 < np.sqrt(
+        a50 * (1 - a50) / 50
+    )  # «модели, которые отличаются на 1–2 %» — не различить
+    assert a5000 == pytest.approx(skm.accuracy_score(y_fresh, proba(X_fresh, final) >= 0.5))
+
+
+@pytest.mark.slow
+def test_the_demo_draws_every_corner_without_touching_globals(run):
+    import matplotlib.pyplot as plt
+
+    before = {k: id(v) for k, v in run.items()}
+    for lam in (run["LAMBDAS"][0], run["LAMBDAS"][-1]):
+        for keep_prob in (run["KEEP_PROBS"][0], run["KEEP_PROBS"][-1]):
+            run["show_runs"](lam, keep_prob)
+            plt.close("all")
+    assert {k: id(v) for k, v in run.items()} == before
+
+
+def test_train_model_restores_the_best_weights_like_keras(ns):
+    """With patience and no stop, the returned weights are those of the best epoch (Keras 3's
+    restore_best_weights at on_train_end); with a stop, too."""
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=80, noise=0.3, random_state=2)
+    Xtr, Xva, ytr, yva = X[:40], X[40:], y[:40], y[40:]
+    for patience, epochs in [(10_000, 300), (20, 3000)]:
+        params, history = ns["train_model"](
+            Xtr, ytr, Xva, yva, n_hidden=64, epochs=epochs, patience=patience
+        )
+        restored = ns["binary_cross_entropy"](yva, ns["predict_proba"](Xva, params))
+        assert restored == pytest.approx(min(history["val_loss"]), abs=1e-12)
+        assert min(history["val_loss"]) < history["val_loss"][-1]  # the last epoch is not the best
+
+
+def test_self_check_answers(ns, text):
+    """The numbers in the «Проверьте себя» answers."""
+    # SGD with L2: one step multiplies a weight with zero loss gradient by 1 - 2·η·λ
+    assert "0.998" in text and "0.819" in text
+    w = np.array([1.0])
+    for _ in range(100):
+        w = w - 0.1 * (0.0 + ns["l2_grad"]({"W": w}, 0.01)["W"])
+    assert 1 - 2 * 0.1 * 0.01 == pytest.approx(0.998)
+    assert w[0] == pytest.approx(0.998**100) and round(0.998**100, 3) == 0.819
+    # dropout of ones with keep_prob = 0.8: values 0 and 1.25, mean 1
+    out, _ = ns["dropout_forward"](np.ones(200_000), 0.8, np.random.default_rng(0))
+    assert set(np.unique(out)) == {0.0, 1.25} and out.mean() == pytest.approx(1.0, abs=0.01)
+    # early stopping: patience 3 on 1.0, 0.9, 0.95, 0.92, 0.91, 0.93 stops after epoch 4, best 1
+    stopper = ns["EarlyStopping"](patience=3)
+    decisions = [stopper.update(v) for v in [1.0, 0.9, 0.95, 0.92, 0.91, 0.93]]
+    assert decisions[:5] == [False, False, False, False, True] and stopper.best_epoch == 1
+    flat = " ".join(text.split())
+    assert "после эпохи 4" in flat and "вернутся веса эпохи 1" in flat
+    # the «always sick» model
+    y_sick, sick = np.array([1] * 5 + [0] * 95), np.ones(100, dtype=int)
+    assert skm.accuracy_score(y_sick, sick) == 0.05 == ns["accuracy"](y_sick, sick)
+    assert skm.precision_score(y_sick, sick) == 0.05 and skm.recall_score(y_sick, sick) == 1.0
+    assert round(skm.f1_score(y_sick, sick), 3) == 0.095 == round(ns["f1_score"](y_sick, sick), 3)
+    # AUC: unchanged by ×2 and by squaring non-negative scores, 1 - AUC for 1 - s
+    rng = np.random.default_rng(1)
+    t = rng.integers(0, 2, 300)
+    s = np.round(np.clip(rng.normal(0.4, 0.2, 300) + 0.2 * t, 0, 1), 2)
+    auc = skm.roc_auc_score(t, s)
+    assert ns["roc_auc"](t, 2 * s) == pytest.approx(auc, abs=1e-12)
+    assert ns["roc_auc"](t, s**2) == pytest.approx(auc, abs=1e-12)
+    assert ns["roc_auc"](t, 1 - s) == pytest.approx(1 - auc, abs=1e-12)
+
+
+@pytest.mark.slow
+def test_l2_is_weight_decay_for_sgd_but_not_for_adam(ns):
+    """Section 3: SGD with L2 (gradient 2λW) is Keras's SGD(weight_decay=2λ); Adam with L2 is not
+    Keras's AdamW, which takes an Adam step on the loss gradient and subtracts lr·d·W."""
+    import keras
+
+    rng = np.random.default_rng(8)
+    w0 = rng.normal(size=(4, 3))
+    grads_seq = [rng.normal(size=(4, 3)) for _ in range(4)]
+    lr, lam = 0.1, 0.01
+
+    def keras_run(optimizer):
+        var = keras.Variable(w0.copy(), dtype="float64")
+        for g in grads_seq:
+            optimizer.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), var)])
+        return np.asarray(var.numpy())
+
+    # SGD: W <- W - lr (g + 2 lam W) = (1 - 2 lr lam) W - lr g
+    w = w0.copy()
+    for g in grads_seq:
+        w = w - lr * (g + ns["l2_grad"]({"W": w}, lam)["W"])
+    np.testing.assert_allclose(
+        keras_run(keras.optimizers.SGD(learning_rate=lr, weight_decay=2 * lam)), w, rtol=1e-6
+    )
+    # AdamW = Adam on the loss gradient, then W -= lr·d·W; Adam with the L2 gradient differs
+    d = 2 * lam
+    params, adam = {"W": w0.copy()}, ns["Adam"](lr=lr)
+    for g in grads_seq:
+        decay = lr * d * params["W"]
+        adam.step(params, {"W": g})
+        params["W"] -= decay
+    adamw = keras_run(keras.optimizers.AdamW(learning_rate=lr, weight_decay=d, epsilon=1e-7))
+    np.testing.assert_allclose(adamw, params["W"], rtol=1e-5)
+    coupled, adam_l2 = {"W": w0.copy()}, ns["Adam"](lr=lr)
+    for g in grads_seq:
+        adam_l2.step(coupled, {"W": g + ns["l2_grad"](coupled, lam)["W"]})
+    assert np.max(np.abs(coupled["W"] - adamw)) > 1e-3
+    # «на первом шаге Adam каждый вес сдвигается примерно на η при любом λ»
+    for lam_ in (0.0, 0.01, 1.0):
+        first, opt = {"W": w0.copy()}, ns["Adam"](lr=lr)
+        opt.step(first, {"W": grads_seq[0] + ns["l2_grad"]({"W": w0}, lam_)["W"]})
+        np.testing.assert_allclose(np.abs(first["W"] - w0), lr, rtol=1e-3)
