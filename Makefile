@@ -3,11 +3,26 @@ PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test build check-release clean
+.PHONY: lab student test build check-release clean
 
-# Start the course: create .venv if needed, then open JupyterLab on notebooks/.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Extra options for JupyterLab, e.g. `make lab LAB_ARGS="--port 8899 --no-browser"`.
+LAB_ARGS ?=
+# nbgrader (the formgrader too) runs `alembic` from PATH: the venv's tools come first.
+RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
+# `make student`: a Jupyter config of its own, with the same settings as Binder's postBuild.
+STUDENT := $(CURDIR)/.jupyter-student
+STUDENT_ENV := $(RUN) JUPYTER_CONFIG_DIR="$(STUDENT)/config" JUPYTER_PREFER_ENV_PATH=0 \
+	JUPYTERLAB_SETTINGS_DIR="$(STUDENT)/settings" JUPYTERLAB_WORKSPACES_DIR="$(STUDENT)/workspaces"
+
+# Start the course as its instructor: JupyterLab on notebooks/, with nbgrader's tools.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+	$(RUN) $(VENV)/bin/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
+
+# Start the course as a student sees it on Binder: only the Validate button of nbgrader.
+student: $(STAMP)
+	$(STUDENT_ENV) $(VENV)/bin/python binder/student_jupyter.py --user
+	$(STUDENT_ENV) $(VENV)/bin/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
 
 # Run the whole test suite (creates .venv if needed).
 test: $(STAMP)
@@ -28,4 +43,4 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(STUDENT)

@@ -95,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
     p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
     p_publish.add_argument("target", metavar="DIR", type=Path)
+    p_publish.add_argument(
+        "--binder-url",
+        metavar="URL",
+        help="Binder link for the student README: a URL, or OWNER/REPO of its GitHub repository",
+    )
     args = parser.parse_args(argv)
 
     # nbgrader's gradebook shells out to `alembic`, which lives beside this Python.
@@ -104,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "grade":
             return _grade(course, args)
         if args.command == "publish":
-            files = publish(course, args.target)
+            files = publish(course, args.target, args.binder_url)
+            if not args.binder_url:
+                print("note: no --binder-url: the README's Binder link is a placeholder")
             print(f"published {len(files)} files to {args.target}")
             return 0
         if args.command == "build":

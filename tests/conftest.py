@@ -53,3 +53,13 @@ def assignments() -> list[str]:
 @pytest.fixture(scope="session")
 def course() -> Course:
     return COURSE
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """``item.rep_call``: the test's own outcome, for fixtures that keep evidence of a failure
+    (the browser tests' screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report

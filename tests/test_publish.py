@@ -85,3 +85,25 @@ def test_publish_refuses_a_non_empty_folder(tmp_path):
     )
     assert result.returncode == 2 and "not empty" in result.stderr
     assert (tmp_path / "x").read_text() == "keep me"
+
+
+def test_binder_url_fills_the_student_readme(tmp_path):
+    def publish(*extra):
+        return subprocess.run(
+            [sys.executable, "-m", "autograder.cli", "publish", *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+
+    done = publish(str(tmp_path / "gh"), "--binder-url", "neuro-course/notebooks")
+    assert done.returncode == 0, done.stderr
+    readme = (tmp_path / "gh" / "README.md").read_text(encoding="utf-8")
+    url = "https://mybinder.org/v2/gh/neuro-course/notebooks/HEAD?urlpath=lab/tree/notebooks"
+    assert f"]({url})" in readme and "<организация>" not in readme
+    plain = publish(str(tmp_path / "plain"))
+    assert "placeholder" in plain.stdout
+    assert "<организация>" in (tmp_path / "plain" / "README.md").read_text(encoding="utf-8")
+    bad = publish(str(tmp_path / "bad"), "--binder-url", "javascript:alert(1)")
+    assert bad.returncode == 2 and "--binder-url" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()
