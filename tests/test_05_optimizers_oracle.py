@@ -1,15 +1,17 @@
 """05-optimizers against independent oracles.
 
-The solution's ``Adam`` and ``Momentum`` are compared with ``keras.optimizers.Adam`` and
-``keras.optimizers.SGD(momentum=0.9)`` on the same problem (float64 variables, gradients of size
-about 0.1 that depend on the current weights, 50 steps); ``iterate_minibatches`` with
-``sklearn.utils.gen_batches``; the restated network of 04 with scikit-learn's ``log_loss`` and
-central differences. The numbers the text states are checked too.
+The solution's ``Adam``, ``RMSprop`` and ``Momentum`` are compared with ``keras.optimizers.Adam``,
+``keras.optimizers.RMSprop`` and ``keras.optimizers.SGD(momentum=0.9)`` on the same problem
+(float64 variables, gradients of size about 0.1 that depend on the current weights, 50 steps);
+``iterate_minibatches`` with ``sklearn.utils.gen_batches``; the restated network of 04 with
+scikit-learn's ``log_loss`` and central differences. The numbers the text states are checked too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import decimal
+import io
 import math
 import re
 
@@ -235,14 +237,14 @@ def test_minibatch_order_is_the_designs_permutation(ns, text):
     y = np.arange(10)
     batches = list(ns["iterate_minibatches"](X, y, 4, shuffle=True, seed=3))
     assert [len(b[1]) for b in batches] == [4, 4, 2]
-    assert "батчи из 4, 4 и 2 примеров" in text
+    assert "пакеты из 4, 4 и 2 примеров" in text
     assert np.array_equal(
         np.concatenate([b[1] for b in batches]), np.random.default_rng(3).permutation(10)
     )
 
 
 def test_steps_per_epoch_in_the_text(text):
-    assert "мини-батчами по 32 (13 шагов за эпоху)" in text and math.ceil(400 / 32) == 13
+    assert "мини-пакетами по 32 (13 шагов за эпоху)" in text and math.ceil(400 / 32) == 13
     assert "по одному примеру (400 шагов за эпоху)" in text
 
 
@@ -292,6 +294,9 @@ def test_learning_rate_multipliers_of_w_squared(text):
     for lr, factor in [(0.1, "0.8"), (0.4, "0.2"), (0.9, "−0.8"), (1.05, "−1.1")]:
         assert f"при $\\eta = {lr}$ множитель равен {factor}" in text
         assert f"{1 - 2 * lr:.1f}" == factor.replace("−", "-")
+    # eta = 0.5 = 1 / L'': the minimum in one step
+    assert "при $\\eta = 0.5$ множитель равен 0 — спуск попадает в минимум **за один шаг**" in text
+    assert 2.0 - 0.5 * 2 * 2.0 == 0.0
     # |1 - 2 eta| < 1  <=>  0 < eta < 1
     assert "при $0 < \\eta < 1$" in text
     assert abs(1 - 2 * 0.999) < 1 and abs(1 - 2 * 1.001) > 1
@@ -318,8 +323,12 @@ def test_gender_data_is_the_tutorials_shifted_by_135_and_66(nb, text):
     assert tuple(means) == (141.25, 66.75)
     line = next(x for x in source.splitlines() if x.startswith("X_people = "))
     assert np.array_equal(eval(line.split("=", 1)[1], {"np": np}), shifted)
-    assert "вес 128, рост 63, то есть\n−7 и −3" in text and (128 - 135, 63 - 66) == (-7, -3)
-    assert "вес 155, рост 68, то есть 20 и 2" in text and (155 - 135, 68 - 66) == (20, 2)
+    flat = " ".join(text.split())
+    assert "вес 128, рост 63, то есть −7 и −3" in flat and (128 - 135, 63 - 66) == (-7, -3)
+    assert "вес 155, рост 68, то есть 20 и 2" in flat and (155 - 135, 68 - 66) == (20, 2)
+    # standardised by the training examples' mean and standard deviation, the same for new people
+    assert "X_people_std = (X_people - mean_people) / std_people" in source
+    assert "X_new = (np.array([[-7.0, -3.0], [20.0, 2.0]]) - mean_people) / std_people" in source
 
 
 def test_xor_and_gender_examples(ns):
@@ -363,6 +372,13 @@ def test_rosenbrock_gradient_and_the_comparison_the_text_describes(nb, ns, text)
     assert run(ns["Momentum"](lr=1e-3, beta=0.9)) < 0.01
     assert run(ns["Adam"](lr=0.1)) < 0.05
     assert "в 100 раз больше" in text and 0.1 / 1e-3 == pytest.approx(100)
+    # "RMSprop ... без инерции идёт по изогнутому дну медленнее и проходит только часть пути"
+    p = {"w": np.array([-1.5, 2.0])}
+    opt = ns["RMSprop"](lr=0.03)
+    for _ in range(500):
+        opt.step(p, {"w": grad(p["w"])})
+    assert f(p["w"]) > 0.1 and 0.0 < p["w"][0] < 0.9
+    assert "RMSprop с $\\eta = 0.03$" in text and "проходит только часть пути" in text
 
 
 def test_momentum_beats_sgd_on_the_bowl(ns):
@@ -376,6 +392,15 @@ def test_momentum_beats_sgd_on_the_bowl(ns):
         return 0.5 * np.sum(curv * p["w"] ** 2)
 
     assert run(ns["Momentum"](lr=0.02, beta=0.9)) < 0.01 * run(ns["SGD"](lr=0.02))
+    # "шарик даже проскакивает минимум и возвращается", no growing zigzag across the valley
+    p = {"w": np.array([-9.0, 1.5])}
+    opt, path = ns["Momentum"](lr=0.02, beta=0.9), []
+    for _ in range(60):
+        opt.step(p, {"w": curv * p["w"]})
+        path.append(p["w"].copy())
+    path = np.array(path)
+    assert path[:, 0].max() > 1.0 and abs(path[-1, 0]) < 1.0
+    assert np.abs(path[:, 1]).max() < 1.5
 
 
 def test_no_formula_lost(text):
@@ -387,6 +412,8 @@ def test_no_formula_lost(text):
         r"v \leftarrow \beta_2 v + (1 - \beta_2)\, g^2",
         r"\eta_t = \eta \cdot \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}",
         r"w \leftarrow w - \eta_t \cdot \frac{m}{\sqrt{v} + \varepsilon}",
+        r"v \leftarrow \rho\, v + (1 - \rho)\, g^2, \qquad "
+        r"w \leftarrow w - \eta\, \frac{g}{\sqrt{v + \varepsilon}}",
     ]:
         assert formula in text, formula
     assert re.search(r"Kingma & Ba, 2014", text)
@@ -570,7 +597,7 @@ def test_hidden_values_are_well_conditioned(nb):
         for k in params:
             params[k] *= 1 + 4e-16 * rng.choice([-1.0, 1.0], size=np.shape(params[k]))
 
-    sgd_step, Momentum, Adam = ns["sgd_step"], ns["Momentum"], ns["Adam"]
+    sgd_step, Momentum, Adam, RMSprop = ns["sgd_step"], ns["Momentum"], ns["Adam"], ns["RMSprop"]
 
     def sgd_noisy(params, grads, lr):
         sgd_step(params, grads, lr)
@@ -586,12 +613,23 @@ def test_hidden_values_are_well_conditioned(nb):
             super().step(params, grads)
             jiggle(params)
 
+    class RMSpropNoisy(RMSprop):
+        def step(self, params, grads):
+            super().step(params, grads)
+            jiggle(params)
+
     got = {}
 
     def collect(key, value, rtol=1e-6, atol=1e-9):
         got[key] = reference.decode(reference.encode(value))
 
-    ns.update(sgd_step=sgd_noisy, Momentum=MomentumNoisy, Adam=AdamNoisy, expect=collect)
+    ns.update(
+        sgd_step=sgd_noisy,
+        Momentum=MomentumNoisy,
+        Adam=AdamNoisy,
+        RMSprop=RMSpropNoisy,
+        expect=collect,
+    )
     for cell in nb.cells:
         gid = nbs.grade_id(cell) or ""
         if gid.endswith("-hidden"):
@@ -601,3 +639,323 @@ def test_hidden_values_are_well_conditioned(nb):
         rtol, atol = doc["tolerances"][key]
         problem = reference.compare(values[key], value, rtol / 10, atol / 10)
         assert problem is None, f"{key}: {problem}"
+
+
+# --- RMSprop (exercise 4) against Keras and exact arithmetic -------------------------------------
+
+
+def _rmsprop_step_by_step(ours, theirs, keras, scale=1.0, n_steps=50):
+    """The largest difference of the weights after each step (not only at the end)."""
+    p = {k: v.copy() for k, v in INIT.items()}
+    variables = {k: keras.Variable(v.copy(), dtype="float64") for k, v in INIT.items()}
+    worst, moved = 0.0, 0.0
+    for _ in range(n_steps):
+        g = {k: scale * v for k, v in _grads(p).items()}
+        ours.step(p, g)
+        gk = {
+            k: scale * v
+            for k, v in _grads({k: np.asarray(v) for k, v in variables.items()}).items()
+        }
+        theirs.apply_gradients([(gk[k], variables[k]) for k in variables])
+        worst = max(worst, max(np.abs(p[k] - np.asarray(variables[k])).max() for k in p))
+        moved = max(moved, max(np.abs(p[k] - INIT[k]).max() for k in p))
+    return worst, moved
+
+
+@pytest.mark.slow
+def test_rmsprop_matches_keras_step_by_step(ns, keras):
+    k_opt = keras.optimizers.RMSprop(learning_rate=0.01)
+    assert (k_opt.momentum, k_opt.centered) == (0.0, False)
+    worst, moved = _rmsprop_step_by_step(ns["RMSprop"](lr=0.01), k_opt, keras)
+    assert moved > 0.1
+    # Keras keeps the learning rate as a float32 variable: 0.01 is rounded by ~2e-10 relative.
+    assert worst < 1e-7, f"RMSprop differs from keras.optimizers.RMSprop by {worst:.2e}"
+
+
+@pytest.mark.slow
+def test_rmsprop_matches_keras_to_rounding_with_a_float32_exact_learning_rate(ns, keras):
+    lr = 2.0**-6
+    for rho, eps in [(0.9, 1e-7), (0.5, 1e-4)]:
+        worst, moved = _rmsprop_step_by_step(
+            ns["RMSprop"](lr=lr, rho=rho, eps=eps),
+            keras.optimizers.RMSprop(learning_rate=lr, rho=rho, epsilon=eps),
+            keras,
+        )
+        assert moved > 0.1
+        assert worst < 1e-12, (rho, eps, worst)
+
+
+@pytest.mark.slow
+def test_rmsprop_puts_eps_under_the_root_as_keras_does(ns, keras):
+    """With gradients of about 1e-4 the placement of eps matters, and Keras agrees with ours."""
+    lr = 2.0**-10
+    worst, moved = _rmsprop_step_by_step(
+        ns["RMSprop"](lr=lr), keras.optimizers.RMSprop(learning_rate=lr), keras, scale=1e-3
+    )
+    assert worst < 1e-12 and moved > 1e-3
+
+    class EpsOutside:
+        def __init__(self):
+            self.v = {}
+
+        def step(self, params, grads):
+            for k, g in grads.items():
+                self.v[k] = 0.9 * self.v.get(k, 0.0) + 0.1 * g**2
+                params[k] -= lr * g / (np.sqrt(self.v[k]) + 1e-7)
+
+    worst, _ = _rmsprop_step_by_step(
+        EpsOutside(), keras.optimizers.RMSprop(learning_rate=lr), keras, scale=1e-3
+    )
+    assert worst > 1e-3  # the PyTorch placement is not what Keras computes
+
+
+@pytest.mark.slow
+def test_rmsprop_defaults_are_those_of_keras(ns, keras):
+    ours, theirs = ns["RMSprop"](), keras.optimizers.RMSprop()
+    assert (ours.lr, ours.rho, ours.eps) == pytest.approx(
+        (float(theirs.learning_rate), theirs.rho, theirs.epsilon)
+    )
+    assert (ours.lr, ours.rho, ours.eps) == (0.001, 0.9, 1e-7)
+
+
+def test_rmsprop_text_numbers(ns, text):
+    # the first step without bias correction: lr * g / sqrt((1 - rho) g^2 + eps) ~ 3.16 lr
+    for g in (0.5, -2.0, 30.0):
+        p = {"w": np.array([0.0])}
+        ns["RMSprop"](lr=0.01).step(p, {"w": np.array([g])})
+        assert -p["w"][0] / 0.01 == pytest.approx(math.copysign(1 / math.sqrt(0.1), g), rel=1e-4)
+    assert f"{1 / math.sqrt(0.1):.2f}" == "3.16" and "\\approx 3.16\\,\\eta" in text
+    # sqrt(1e-7) ~ 3.2e-4; gradients of 1e-4: the two placements of eps differ 10 times
+    assert (
+        f"{math.sqrt(1e-7):.1e}" == "3.2e-04"
+        and "\\sqrt{10^{-7}} \\approx 3.2 \\cdot 10^{-4}" in text
+    )
+    g = 1e-4
+    inside = g / math.sqrt(0.1 * g * g + 1e-7)
+    outside = g / (math.sqrt(0.1 * g * g) + 1e-7)
+    assert 9.5 < outside / inside < 10.5 and "различающиеся в 10 раз" in text
+
+
+def test_self_check_gradient_scale(ns, text):
+    """Question 3: gradients x1000 -> the SGD step x1000, the RMSprop step almost unchanged."""
+    rng = np.random.default_rng(4)
+    gs = 0.1 * rng.standard_normal((10, 3))
+    runs = {}
+    for scale in (1.0, 1000.0):
+        p, q = {"w": np.zeros(3)}, {"w": np.zeros(3)}
+        rms, sgd = ns["RMSprop"](lr=0.01), ns["SGD"](lr=0.01)
+        for g in gs:
+            rms.step(p, {"w": scale * g})
+            sgd.step(q, {"w": scale * g})
+        runs[scale] = (p["w"], q["w"])
+    assert np.allclose(runs[1000.0][1], 1000 * runs[1.0][1], rtol=1e-12)
+    assert np.allclose(runs[1000.0][0], runs[1.0][0], rtol=1e-3)
+    assert "почти не изменится" in text
+
+
+def test_self_check_first_steps_of_rmsprop_and_adam(ns, text):
+    """Question 4: the first RMSprop step is ~3.16 lr, the first Adam step ~lr."""
+    g = np.array([0.7, -0.2])
+    p, q = {"w": np.zeros(2)}, {"w": np.zeros(2)}
+    ns["RMSprop"](lr=0.01).step(p, {"w": g})
+    ns["Adam"](lr=0.01).step(q, {"w": g})
+    assert np.allclose(-p["w"] / 0.01, np.sign(g) / math.sqrt(0.1), rtol=1e-3)
+    assert np.allclose(-q["w"] / 0.01, np.sign(g), rtol=1e-4)
+    assert "примерно в 3.16 раза больше $\\eta$" in text
+
+
+def test_self_check_w_squared_at_eta_1_and_0_5(nb, text):
+    """Question 1: eta = 1 -> w jumps 2, -2, 2, ... with loss 4; eta = 0.5 -> 0 in one step."""
+    cell_ns = {"np": np}
+    src = _code_cell(nb, "def descend_1d")
+    exec(compile(src.split("\n\n\ngrid")[0], "<descend_1d>", "exec"), cell_ns)
+    ws = cell_ns["descend_1d"](1.0)
+    assert np.array_equal(ws, 2.0 * (-1.0) ** np.arange(13)) and np.all(ws**2 == 4.0)
+    assert cell_ns["descend_1d"](0.5)[1] == 0.0
+    assert "$2 \\to -2 \\to 2 \\to \\dots$" in text and "потери всё время равны 4" in text
+
+
+def test_self_check_momentum_step_ratio(ns, text):
+    """Question 2: with a constant gradient the step grows 1 / (1 - beta) times: 10 and 100."""
+    for beta, ratio in [(0.9, 10), (0.99, 100)]:
+        opt = ns["Momentum"](lr=0.01, beta=beta)
+        p = {"w": np.zeros(1)}
+        for _ in range(5000):
+            opt.step(p, {"w": np.array([1.0])})
+        assert opt.velocity["w"][0] / -0.01 == pytest.approx(ratio, rel=1e-9)
+    assert "в 10 раз при\n$\\beta = 0.9$ и в 100 раз при $\\beta = 0.99$" in text
+
+
+def _exact_rmsprop(w0, grad_of, n_steps, lr, rho=0.9, eps=1e-7):
+    """RMSprop in the Keras form (eps under the root) in 80-digit arithmetic."""
+    with decimal.localcontext(_EXACT):
+        w = [_d(x) for x in w0]
+        v = [_d(0)] * len(w)
+        r, e, lr, one = _d(rho), _d(eps), _d(lr), _d(1)
+        path = []
+        for t in range(n_steps):
+            g = grad_of(w, t)
+            v = [r * vi + (one - r) * gi * gi for vi, gi in zip(v, g, strict=True)]
+            w = [wi - lr * gi / (vi + e).sqrt() for wi, gi, vi in zip(w, g, v, strict=True)]
+            path.append([float(x) for x in w])
+        return path
+
+
+def test_rmsprop_hidden_references_match_exact_arithmetic():
+    path = _exact_rmsprop(
+        [2.0, -2.0],
+        lambda w, t: [_d(1e-3) * _dcos(w[0] + t), _d(2.0) * _dcos(w[1] + t)],
+        30,
+        lr=0.05,
+        rho=0.5,
+        eps=1e-4,
+    )
+    _within_a_tenth("rmsprop/custom-hyperparams-path", path)
+    w = _exact_rmsprop([1.0, 1.0], lambda w_, t: [_d(1e-5), _d(-3e-6)], 20, lr=0.001)[-1]
+    u = _exact_rmsprop([0.5, -0.5], lambda w_, t: [_d(2.0), _d(1e-6)], 20, lr=0.001)[-1]
+    rtol, atol = _reference_doc()["tolerances"]["rmsprop/tiny-gradients"]
+    recorded = _reference_values()["rmsprop/tiny-gradients"]
+    for key, exact in [("w", w), ("u", u)]:
+        err = np.abs(np.ravel(recorded[key]) - np.asarray(exact))
+        assert np.all(err <= (atol + rtol * np.abs(exact)) / 10), key
+
+
+def test_visible_rmsprop_numbers_are_exact_to_a_tenth_of_their_tolerance():
+    def check(name, exact):
+        expected, opt = _visible_expected("rmsprop-visible", name)
+        exact = np.asarray(exact, dtype=float)
+        err = np.abs(expected - exact)
+        assert np.all(err <= (opt["atol"] + opt["rtol"] * np.abs(exact)) / 10), (name, err.max())
+
+    gb = [[-1e-4], [-2e-4], [1e-4]]
+    gw = [[0.1, -0.05, 0.2], [0.05, 0.05, -0.1], [-0.1, 0.02, 0.1]]
+    b = _exact_rmsprop([0.0], lambda w, t: [_d(x) for x in gb[t]], 3, lr=0.01)
+    w = _exact_rmsprop([1.0, -1.0, 0.5], lambda w_, t: [_d(x) for x in gw[t]], 3, lr=0.01)
+    check('params["b"] после первого шага (маленький градиент -1e-4)', b[0])
+    check('params["w"] после первого шага', w[0])
+    check('новый RMSprop(lr=0.01): params["w"] после первого шага', w[0])
+    check('params["b"] после трёх шагов', b[2])
+    check('params["w"] после трёх шагов', w[2])
+    gd = [[0.5, 0.5], [-0.2, 1.0]]
+    d = _exact_rmsprop([1.0, -1.0], lambda w_, t: [_d(x) for x in gd[t]], 2, lr=0.001)
+    check("RMSprop() (lr=0.001 по умолчанию): w после первого шага", d[0])
+    check("RMSprop(): w после второго шага", d[1])
+
+
+# --- section 9: the comparison the text describes -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comparison(nb, ns):
+    """The bowl, run_optimizer and the learning-rate sweep cells, executed with the solution."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cell_ns = dict(ns)
+    for marker in ["CURVATURE = np.array", "def run_optimizer", "LRS_BOWL = ", "BOWL_RUNS = "]:
+        source = _code_cell(nb, marker)
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, f"<{marker}>", "exec"), cell_ns)
+        plt.close("all")
+    return cell_ns
+
+
+def test_sweep_each_optimizer_has_its_own_good_range(comparison, text):
+    c = comparison
+    lrs, net, best = c["LRS_NET"], c["sweep_net"], c["best_net"]
+    assert np.allclose(lrs, 10.0 ** np.arange(-4, 0.51, 0.5))
+    # SGD best near 0.3 and still fine at 3; Momentum 3-10 times smaller; RMSprop and Adam ~0.03
+    assert best["SGD"] == pytest.approx(10**-0.5)
+    assert net["SGD"][-1] < 0.3 and np.isfinite(net["SGD"]).all()
+    assert 3 <= best["SGD"] / best["Momentum"] <= 10
+    assert best["RMSprop"] == pytest.approx(10**-1.5) and best["Adam"] == pytest.approx(10**-1.5)
+    assert "SGD лучше всего при η около 0.3 (и\n  терпит η до 3)" in text
+    assert "при η в 3–10 раз меньшей" in text and "RMSprop и Adam — при η около 0.03" in text
+    # left of the range: slow (all above 0.7 at 1e-4); right: Momentum, RMSprop, Adam much worse
+    assert all(net[name][0] > 0.7 for name in net)
+    for name in ("Momentum", "RMSprop", "Adam"):
+        assert net[name][-1] > 2 * net[name].min(), name
+    # Adam is the best on the network at its own rate, and worse than SGD at rates of 1 and more
+    assert net["Adam"].min() < min(net[n].min() for n in ("SGD", "Momentum", "RMSprop"))
+    assert net["Adam"][lrs >= 1].min() > net["SGD"].min()
+    assert "**На сети лучший — Adam** при своей η" in text
+
+
+def test_sweep_on_the_bowl(comparison, text):
+    c = comparison
+    lrs, bowl, best = c["LRS_BOWL"], c["sweep_bowl"], c["best_bowl"]
+    assert np.allclose(lrs, 10.0 ** np.arange(-3, 0.51, 0.25))
+    # the best constant rate for curvatures 1 and 10 is 2 / (1 + 10)
+    assert abs(math.log10(best["SGD"]) - math.log10(2 / 11)) < 0.125
+    assert f"{2 / 11:.2f}" == "0.18" and "$2/(1 + 10) \\approx 0.18$" in text
+    assert 1e-17 < bowl["SGD"].min() < 1e-15 and "$L \\sim 10^{-16}$" in text
+    for name in ("Momentum", "RMSprop", "Adam"):
+        assert bowl[name].min() > 1e8 * bowl["SGD"].min(), name
+    # RMSprop and Adam do not diverge even at eta = 3: below the starting loss
+    start = 0.5 * (81 + 10 * 1.5**2)
+    for name in ("RMSprop", "Adam"):
+        assert np.isfinite(bowl[name]).all() and bowl[name][-1] < start
+    assert not np.isfinite(bowl["SGD"][-1]) or bowl["SGD"][-1] > 1e100
+
+
+def test_bowl_paths_the_text_describes(comparison, text):
+    c = comparison
+    run, runs = c["run_optimizer"], dict(c["BOWL_RUNS"])
+    names = list(runs)
+    assert names == ["SGD η=0.15", "Momentum η=0.02, β=0.9", "RMSprop η=0.1", "Adam η=0.3"]
+    paths = {
+        "SGD": run(c["SGD"](lr=0.15), 100),
+        "Momentum": run(c["Momentum"](lr=0.02, beta=0.9), 100),
+        "RMSprop": run(c["RMSprop"](lr=0.1), 100),
+        "Adam": run(c["Adam"](lr=0.3), 100),
+    }
+    loss = {k: c["bowl_loss"](v) for k, v in paths.items()}
+    # SGD: multipliers -0.5 and 0.85, the loss falls along a straight line in log scale
+    assert 1 - 10 * 0.15 == pytest.approx(-0.5) and 1 - 0.15 == pytest.approx(0.85)
+    assert np.all(np.diff(np.log(loss["SGD"][10:])) < 0)
+    assert loss["SGD"][-1] < 1e-8 * min(loss[k][-1] for k in ("Momentum", "RMSprop", "Adam"))
+    # Momentum and Adam overshoot the minimum along w1
+    assert paths["Momentum"][:, 0].max() > 1.0 and paths["Adam"][:, 0].max() > 0.1
+    # RMSprop and Adam: the first step moves both coordinates by about the same amount (diagonal)
+    for k in ("RMSprop", "Adam"):
+        step = np.abs(paths[k][1] - paths[k][0])
+        assert step[0] == pytest.approx(step[1], rel=1e-3)
+    # RMSprop at 0.1: a little less than eta per step along w1, ~8.6 of the 9 units in 100 steps
+    w1 = paths["RMSprop"][:, 0]
+    assert np.all(np.diff(w1) > 0) and np.all(np.diff(w1)[17:] < 0.1)
+    assert np.diff(w1)[0] == pytest.approx(0.1 / math.sqrt(0.1), rel=1e-6)
+    assert w1[-1] + 9 == pytest.approx(8.6, abs=0.05)
+    # ... and a jump along w2 once its v has decayed: a spike of the loss near step 92
+    jumps = np.flatnonzero(np.diff(loss["RMSprop"]) > 0) + 1
+    assert jumps.size and 88 <= jumps[0] <= 96, jumps
+    flat = " ".join(text.split())
+    assert "к сотому шагу проходит около 8.6 из 9 единиц" in flat
+    assert "всплеск на кривой потерь около 92-го шага" in flat
+
+
+def test_batch_size_experiment(nb, comparison, text):
+    """Smaller batches end lower after 20 epochs; an epoch of single examples takes much longer."""
+    c = dict(comparison)
+    source = _code_cell(nb, "def steps_word")
+    c["plt"].close("all")
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(source, "<batch size>", "exec"), c)
+    c["plt"].close("all")
+    lines = out.getvalue().splitlines()
+    losses = [float(re.search(r"потери после 20 эпох (\d\.\d+)", x).group(1)) for x in lines]
+    times = [float(re.search(r"время: (\d+\.\d+) с", x).group(1)) for x in lines]
+    assert losses[0] > losses[1] > losses[2]
+    assert times[2] > 3 * times[1]
+    assert [c["steps_word"](n) for n in (1, 2, 5, 11, 13, 21, 22, 400)] == [
+        "шаг",
+        "шага",
+        "шагов",
+        "шагов",
+        "шагов",
+        "шаг",
+        "шага",
+        "шагов",
+    ]
+    assert "во много раз дольше, чем по 32" in text

@@ -144,6 +144,66 @@ ALTERNATIVES = [
                     np.add(params[name], v, out=params[name])
     """,
     ),
+    # --- rmsprop
+    Alternative(
+        "rmsprop",
+        "Keras-style incremental average: v += (g**2 - v)(1 - rho), np.square",
+        """
+        class RMSprop:
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.lr, self.rho, self.eps = lr, rho, eps
+                self.v = {}
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    if key not in self.v:
+                        self.v[key] = np.zeros_like(g, dtype=float)
+                    self.v[key] += (np.square(g) - self.v[key]) * (1 - self.rho)
+                    params[key] -= self.lr * g / np.sqrt(self.v[key] + self.eps)
+    """,
+    ),
+    Alternative(
+        "rmsprop",
+        "state under another name, keys from params, np.subtract with out=, a power of -0.5",
+        """
+        class RMSprop:
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.learning_rate = lr
+                self.rho = rho
+                self.epsilon = eps
+                self.mean_squares = dict()
+
+            def step(self, params, grads):
+                for name in params:
+                    g = np.array(grads[name], dtype=float)
+                    ms = self.rho * self.mean_squares.get(name, 0.0) + (1.0 - self.rho) * g * g
+                    self.mean_squares[name] = ms
+                    np.subtract(params[name], self.learning_rate * g * (ms + self.epsilon) ** -0.5,
+                                out=params[name])
+    """,
+    ),
+    Alternative(
+        "rmsprop",
+        "the Keras order: increment = lr * g, divided by the root; math.sqrt-free denominator name",
+        """
+        class RMSprop:
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.lr = lr
+                self.rho = rho
+                self.eps = eps
+                self.velocities = {}
+
+            def step(self, params, grads):
+                for key in grads:
+                    grad = np.asarray(grads[key], dtype=float)
+                    velocity = self.velocities.setdefault(key, np.zeros(grad.shape))
+                    velocity *= self.rho
+                    velocity += (1 - self.rho) * grad**2
+                    denominator = np.sqrt(velocity + self.eps)
+                    increment = (self.lr * grad) / denominator
+                    params[key] -= increment
+    """,
+    ),
     # --- adam
     Alternative(
         "adam",
@@ -293,6 +353,14 @@ EXTRA_CELLS = [
         "for _ in range(100):\n"
         "    мой_adam.step(моя_точка, {'w': bowl_grad(моя_точка['w'])})\n"
         "print('L после 100 шагов Adam:', round(float(bowl_loss(моя_точка['w'])), 3))\n",
+    ),
+    (
+        "rmsprop-solution",
+        "code",
+        "# Мой эксперимент: первый шаг RMSprop при rho = 0.9 примерно в 3.16 раза больше lr\n"
+        "моя_точка = {'w': np.array([0.0])}\n"
+        "RMSprop(lr=0.01).step(моя_точка, {'w': np.array([0.5])})\n"
+        "print('шаг / lr =', round(float(-моя_точка['w'][0] / 0.01), 3))\n",
     ),
     (
         "train-solution",

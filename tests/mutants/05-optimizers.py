@@ -14,6 +14,13 @@ class Adam:
         self.t, self.m, self.v = 0, {}, {}
 """
 
+_RMS_HEAD = """
+class RMSprop:
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+        self.lr, self.rho, self.eps = lr, rho, eps
+        self.v = {}
+"""
+
 MUTANTS = [
     # --- sgd_step
     Mutant(
@@ -395,6 +402,180 @@ MUTANTS = [
                         v = self.beta * self.velocity.get(key, np.zeros_like(grad)) - self.lr * grad
                         self.velocity[key] = v
                         params[key] += v
+    """,
+    ),
+    # --- rmsprop
+    Mutant(
+        "rmsprop",
+        "eps outside the square root (the PyTorch placement)",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            self.v[key] = v
+            params[key] -= self.lr * g / (np.sqrt(v) + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "bias correction added (v divided by 1 - rho^t)",
+        "visible",
+        _RMS_HEAD
+        + """
+        self.t = 0
+
+    def step(self, params, grads):
+        self.t += 1
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            self.v[key] = v
+            params[key] -= self.lr * g / np.sqrt(v / (1 - self.rho**self.t) + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "no (1 - rho) factor: a sum of squares, not an average",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + g**2
+            self.v[key] = v
+            params[key] -= self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "rho and 1 - rho swapped",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = (1 - self.rho) * self.v.get(key, np.zeros_like(g)) + self.rho * g**2
+            self.v[key] = v
+            params[key] -= self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "divides by v, not by its square root",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            self.v[key] = v
+            params[key] -= self.lr * g / (v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "the average of squares never stored (v is always the first step's)",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            params[key] -= self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "one average shared by all parameters",
+        "visible",
+        """
+        class RMSprop:
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.lr, self.rho, self.eps = lr, rho, eps
+                self.v = 0.0
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    self.v = self.rho * self.v + (1 - self.rho) * g**2
+                    params[key] -= self.lr * g / np.sqrt(self.v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "new arrays put in params, not an in-place update",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            self.v[key] = v
+            params[key] = params[key] - self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "state in a class attribute shared between instances",
+        "visible",
+        """
+        class RMSprop:
+            v = {}
+
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.lr, self.rho, self.eps = lr, rho, eps
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+                    self.v[key] = v
+                    params[key] -= self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "scales the gradients in place (grads modified)",
+        "visible",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key, g in grads.items():
+            v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+            self.v[key] = v
+            g /= np.sqrt(v + self.eps)
+            params[key] -= self.lr * g
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "rho and eps of the constructor ignored (Keras defaults hard-coded)",
+        "hidden",
+        """
+        class RMSprop:
+            def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+                self.lr, self.rho, self.eps = lr, 0.9, 1e-7
+                self.v = {}
+
+            def step(self, params, grads):
+                for key, g in grads.items():
+                    v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+                    self.v[key] = v
+                    params[key] -= self.lr * g / np.sqrt(v + self.eps)
+    """,
+    ),
+    Mutant(
+        "rmsprop",
+        "keys of the visible examples hard-coded",
+        "hidden",
+        _RMS_HEAD
+        + """
+    def step(self, params, grads):
+        for key in ("b", "w"):
+            if key in grads:
+                g = grads[key]
+                v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
+                self.v[key] = v
+                params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
     ),
     # --- adam
