@@ -341,9 +341,15 @@ def test_xor_and_gender_examples(ns):
     X_people = np.array([[-2.0, -1.0], [25.0, 6.0], [17.0, 4.0], [-15.0, -6.0]])
     Y_people = np.array([[1.0], [0.0], [0.0], [1.0]])
     params = ns["init_params"](2, 4, 1, seed=0)
-    ns["train"](X_people, Y_people, params, ns["Adam"](lr=0.01), epochs=200, batch_size=2, seed=0)
-    probs = ns["forward"](np.array([[-7.0, -3.0], [20.0, 2.0]]), params)[0][:, 0]
+    mean, std = X_people.mean(axis=0), X_people.std(axis=0)
+    X_std = (X_people - mean) / std
+    ns["train"](X_std, Y_people, params, ns["Adam"](lr=0.01), epochs=200, batch_size=2, seed=0)
+    X_new = (np.array([[-7.0, -3.0], [20.0, 2.0]]) - mean) / std
+    probs = ns["forward"](X_new, params)[0][:, 0]
     assert probs[0] > 0.5 > probs[1]  # Emily: female, Frank: male
+    # "около 0.9 у Алисы и Дианы и почти 0 у Боба и Чарли"
+    train_probs = ns["forward"](X_std, params)[0][:, 0]
+    assert np.all(np.abs(train_probs[[0, 3]] - 0.9) < 0.05) and np.all(train_probs[[1, 2]] < 0.01)
 
 
 def test_rosenbrock_gradient_and_the_comparison_the_text_describes(nb, ns, text):
@@ -881,6 +887,10 @@ def test_sweep_each_optimizer_has_its_own_good_range(comparison, text):
     assert net["Adam"].min() < min(net[n].min() for n in ("SGD", "Momentum", "RMSprop"))
     assert net["Adam"][lrs >= 1].min() > net["SGD"].min()
     assert "**На сети лучший — Adam** при своей η" in text
+    # question 5: at eta = 0.01 SGD reaches only ~0.46, Adam ~0.21
+    at = int(np.flatnonzero(np.isclose(lrs, 0.01))[0])
+    assert round(net["SGD"][at], 2) == 0.46 and round(net["Adam"][at], 2) == 0.21
+    assert "доходит только до BCE около 0.46, а Adam — до 0.21" in text
 
 
 def test_sweep_on_the_bowl(comparison, text):
