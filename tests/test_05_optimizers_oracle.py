@@ -943,6 +943,10 @@ def test_bowl_paths_the_text_describes(comparison, text):
     flat = " ".join(text.split())
     assert "к сотому шагу проходит около 8.6 из 9 единиц" in flat
     assert "всплеск на кривой потерь около 92-го шага" in flat
+    # "Adam с η = 0.3 проходит путь быстрее": it reaches |w1| < 0.5 sooner and ends lower
+    adam_first = int(np.argmax(np.abs(paths["Adam"][:, 0]) < 0.5))
+    rms_first = int(np.argmax(np.abs(w1) < 0.5))
+    assert 0 < adam_first < rms_first and loss["Adam"][-1] < loss["RMSprop"][-1]
 
 
 def test_batch_size_experiment(nb, comparison, text):
