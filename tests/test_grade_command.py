@@ -217,6 +217,9 @@ def test_exercises_csv_explains_failures(graded):
     assert "превышено время" in rows[("infinite_loop", "train_neuron")]["reason"]
     assert rows[("bad_json", "sigmoid")]["reason"].startswith("работа не оценена")
     assert rows[("absent", "sigmoid")]["status"] == "no submission"
+    # A blank exercise is named as such in Russian, never as a bare «NotImplementedError:».
+    blank = rows[("blank", "sigmoid")]["reason"]
+    assert "упражнение не решено" in blank and "NotImplementedError:" not in blank, blank
 
 
 def test_no_hidden_test_line_in_any_output(graded):

@@ -27,6 +27,7 @@ def test_published_repository_holds_no_secret(tmp_path):
         "binder/requirements.txt",
         "autograder/checks.py",
         "autograder/reference.py",
+        "nbgrader_config.py",
     } <= files
     assert not any(f.startswith("solutions") or f.endswith("reference.json") for f in files)
     assert not any(
