@@ -34,7 +34,13 @@ def free_port() -> int:
 
 def clean_home(home: Path) -> dict[str, str]:
     """Environment of a first start: Jupyter's config, data and runtime dirs empty, in ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    # Nothing of the test run's own environment that changes what the student sees (the tests'
+    # kernels draw demos without widgets: AUTOGRADER_HEADLESS).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "IPYTHON", "AUTOGRADER"))
+    }
     for key, sub in (
         ("JUPYTER_CONFIG_DIR", ".jupyter"),
         ("JUPYTER_DATA_DIR", ".local/share/jupyter"),
@@ -97,7 +103,8 @@ class Notebook:
     def __init__(self, page, base: str, path: str, timeout_s: float = 180):
         self.page = page
         self.timeout_ms = int(timeout_s * 1000)
-        page.goto(f"{base}/lab/tree/{path}?token={TOKEN}")
+        # reset: a fresh workspace, not the tabs (and kernels) of the previous test's page
+        page.goto(f"{base}/lab/tree/{path}?reset&token={TOKEN}")
         self.wait_idle()
 
     def js(self, body: str, arg=None):
@@ -174,7 +181,7 @@ class Notebook:
         """The toolbar's «Restart the kernel and run all cells», confirmed in its dialog."""
         # Edit → Clear Outputs of All Cells first: then «all ran» can only mean this run.
         self.js("await app.commands.execute('notebook:clear-all-cell-outputs');")
-        self.page.locator("jp-button[data-command='notebook:restart-run-all']").first.click()
+        self.page.locator("jp-button[data-command='notebook:restart-run-all']:visible").click()
         self.page.locator(".jp-Dialog-button.jp-mod-accept").click()
         # The restart clears every execution count; then the cells run in order.
         self.wait_ran_all()
@@ -223,7 +230,7 @@ class Notebook:
 
     def validate(self) -> str:
         """Click nbgrader's Validate button; return the text of its result dialog (closed after)."""
-        self.page.locator(".jp-Toolbar jp-button:has-text('Validate')").first.click()
+        self.page.locator(".jp-Toolbar jp-button:has-text('Validate'):visible").click()
         dialog = self.page.locator(".jp-Dialog-content")
         dialog.wait_for(timeout=self.timeout_ms)
         dialog.locator(".jp-Dialog-body").wait_for(timeout=self.timeout_ms)
@@ -235,9 +242,20 @@ class Notebook:
         self.page.locator(".jp-Dialog-button").last.click()
         return text
 
+    def shut_down(self) -> None:
+        """Shut the notebook's kernel down (File → Close and Shut Down, without the dialog)."""
+        self.js("await panel.sessionContext.shutdown();")
+
     def save(self) -> None:
-        self.page.keyboard.press("Control+s")
-        self.page.wait_for_function(f"() => !{PANEL}.context.model.dirty", timeout=30000)
+        """Ctrl+S, until the notebook stays saved (late widget or kernel messages can modify it
+        again just after a save; a download during a save would catch a half-written file)."""
+        for _ in range(5):
+            self.page.keyboard.press("Control+s")
+            self.page.wait_for_function(f"() => !{PANEL}.context.model.dirty", timeout=30000)
+            self.page.wait_for_timeout(1500)
+            if not self.dirty:
+                return
+        raise AssertionError("the notebook does not stay saved")
 
     def download(self, target: Path) -> Path:
         """File → Download, the browser's download saved to ``target``."""

@@ -14,10 +14,13 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from ..demos import HEADLESS_ENV
+
 # TensorFlow writes notices to stderr on import unless told not to; nbgrader scores a test cell
 # that writes to stderr 0, so every kernel we start is set up to keep it quiet.
 KERNEL_START_ATTEMPTS = 3
-QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+# The same kernels draw the notebooks' slider demos once, without widgets (autograder.demos).
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", HEADLESS_ENV: "1"}
 
 
 def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:

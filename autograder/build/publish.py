@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import CourseError
 from .course import Course
 
-STUDENT_MODULES = ("__init__.py", "checks.py", "reference.py")
+STUDENT_MODULES = ("__init__.py", "checks.py", "demos.py", "reference.py")
 # Markers of solutions, hidden tests and recorded reference values.
 FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", '"__ndarray__": true')
 
