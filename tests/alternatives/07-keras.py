@@ -8,6 +8,44 @@ the names the statement asks for, other ways to draw the same lines.
 from tests.alternatives import Alternative
 
 ALTERNATIVES = [
+    # --- batchnorm_forward
+    Alternative(
+        "batchnorm_forward",
+        "variance as E[x^2] - mu^2, keepdims, multiply by the inverse square root",
+        """
+        def batchnorm_forward(X, gamma, beta, eps=1e-3):
+            mu = np.mean(X, axis=0, keepdims=True)
+            var = np.mean(X**2, axis=0, keepdims=True) - mu**2
+            inv_std = 1.0 / np.sqrt(var + eps)
+            return (X - mu) * inv_std * gamma[None, :] + beta[None, :]
+        """,
+    ),
+    Alternative(
+        "batchnorm_forward",
+        "a loop over the features with explicit sums divided by m",
+        """
+        def batchnorm_forward(X, gamma, beta, eps=1e-3):
+            m, n = X.shape
+            out = np.empty((m, n))
+            for j in range(n):
+                column = X[:, j]
+                mean = column.sum() / m
+                variance = ((column - mean) ** 2).sum() / m
+                out[:, j] = gamma[j] * (column - mean) / (variance + eps) ** 0.5 + beta[j]
+            return out
+        """,
+    ),
+    Alternative(
+        "batchnorm_forward",
+        "Keras's own layer in float32, as the statement's tolerance allows",
+        """
+        def batchnorm_forward(X, gamma, beta, eps=1e-3):
+            layer = keras.layers.BatchNormalization(epsilon=eps)
+            layer.build(X.shape)
+            layer.set_weights([gamma, beta, np.zeros_like(gamma), np.ones_like(gamma)])
+            return np.asarray(layer(X, training=True), dtype=np.float64)
+        """,
+    ),
     # --- build_model
     Alternative(
         "build_model",
@@ -202,6 +240,13 @@ ALTERNATIVES = [
 ]
 
 EXTRA_CELLS = [
+    (
+        "batchnorm_forward-solution",
+        "code",
+        "# Мой эксперимент: после нормировки среднее 0 и дисперсия почти 1\n"
+        "x_try = np.random.default_rng(0).normal(5.0, 3.0, size=(100, 2))\n"
+        "print(batchnorm_forward(x_try, np.ones(2), np.zeros(2)).std(axis=0))\n",
+    ),
     (
         "build_model-solution",
         "code",

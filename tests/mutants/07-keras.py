@@ -86,7 +86,118 @@ def _plot(*, x="np.arange(1, len(hist[key]) + 1)", y="hist[key]", extra="", labe
     """
 
 
+def _bn(
+    *,
+    mean="X.mean(axis=0)",
+    var="X.var(axis=0)",
+    norm="(X - mu) / np.sqrt(var + eps)",
+    out="gamma * x_hat + beta",
+    head="",
+    eps="1e-3",
+):
+    """A batchnorm_forward with one part changed."""
+    return f"""
+    def batchnorm_forward(X, gamma, beta, eps={eps}):
+        {head}X = np.asarray(X, dtype=float)
+        mu = {mean}
+        var = {var}
+        x_hat = {norm}
+        return {out}
+    """
+
+
 MUTANTS = [
+    # --- batchnorm_forward: every part of the formula and of the contract is checked visibly
+    Mutant(
+        "batchnorm_forward",
+        "unbiased variance (ddof=1)",
+        "visible",
+        _bn(var="X.var(axis=0, ddof=1)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "eps outside the square root",
+        "visible",
+        _bn(norm="(X - mu) / (np.sqrt(var) + eps)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "statistics over axis 1 (per example instead of per feature)",
+        "visible",
+        _bn(mean="X.mean(axis=1, keepdims=True)", var="X.var(axis=1, keepdims=True)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "statistics over the whole batch (axis=None)",
+        "visible",
+        _bn(mean="X.mean()", var="X.var()"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "PyTorch's default eps 1e-5",
+        "visible",
+        _bn(eps="1e-5"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "eps hard-coded at 1e-3, the argument ignored",
+        "visible",
+        _bn(norm="(X - mu) / np.sqrt(var + 1e-3)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "no eps at all (var of a one-example batch divides by zero)",
+        "visible",
+        _bn(norm="(X - mu) / np.sqrt(var)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "returns x_hat, gamma and beta ignored",
+        "visible",
+        _bn(out="x_hat"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "gamma and beta swapped",
+        "visible",
+        _bn(out="beta * x_hat + gamma"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "divides by the variance, not by the standard deviation",
+        "visible",
+        _bn(norm="(X - mu) / (var + eps)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "returns the output with a cache, like a layer with a backward pass",
+        "visible",
+        _bn(out="gamma * x_hat + beta, (x_hat, mu, var)"),
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "centres X in place",
+        "visible",
+        """
+        def batchnorm_forward(X, gamma, beta, eps=1e-3):
+            var = X.var(axis=0)
+            X -= X.mean(axis=0)
+            return gamma * X / np.sqrt(var + eps) + beta
+        """,
+    ),
+    Mutant(
+        "batchnorm_forward",
+        "special-cased to the visible three features: other widths skip eps, gamma and beta",
+        "hidden",
+        """
+        def batchnorm_forward(X, gamma, beta, eps=1e-3):
+            X = np.asarray(X, dtype=float)
+            mu, var = X.mean(axis=0), X.var(axis=0)
+            if X.shape[1] != 3:
+                return (X - mu) / np.sqrt(var + 1e-8)
+            return gamma * (X - mu) / np.sqrt(var + eps) + beta
+        """,
+    ),
     # --- build_model: every stated layer, argument and compile option is checked visibly
     Mutant(
         "build_model",
