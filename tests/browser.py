@@ -266,5 +266,17 @@ class Notebook:
         return target
 
 
+class Clock:
+    """Prints how long each step of a browser session took (shown with -s and in CI's log)."""
+
+    def __init__(self, name: str):
+        self.name, self.last = name, time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        now = time.monotonic()
+        print(f"[browser {self.name}] {step}: {now - self.last:.1f} s", flush=True)
+        self.last = now
+
+
 def same_notebook(a: Path, b: Path) -> bool:
     return json.loads(a.read_text(encoding="utf-8")) == json.loads(b.read_text(encoding="utf-8"))

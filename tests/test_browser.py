@@ -209,12 +209,15 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     release = notebooks.read(binder.repo / "notebooks" / assignment / f"{assignment}.ipynb")
     exercises = notebooks.exercises(release)
     first = exercises[0]
+    clock = browser.Clock(assignment)
     nb = browser.Notebook(page, student_lab, f"notebooks/{assignment}/{assignment}.ipynb")
 
+    clock("opened")
     # Opened, not touched: not modified (no «unsaved changes» dot, nothing to save on close).
     page.wait_for_timeout(1500)
     assert not nb.dirty and not nb.tab_marked_modified(), "the notebook opens modified"
 
+    clock("checked unmodified")
     # Run All stops at the first exercise, with the stub's Russian message.
     nb.run_all()
     cells = nb.cells()
@@ -225,6 +228,7 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     assert STUB_MESSAGE in nb.error_text(stop)
     assert all(c["count"] is None for c in cells[stop + 1 :] if c["type"] == "code")
 
+    clock("ran all")
     # A wrong answer: the Russian failure message is the first thing its output shows.
     shown = None
     for mutant in (m for m in catalogue(assignment) if m.exercise == first.name):
@@ -241,6 +245,7 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     assert lines[0].startswith("Проверка не пройдена"), shown[:500]
     assert "Traceback" not in shown and "checks.py" not in shown, shown[:500]
 
+    clock("wrong answer")
     # Every exercise solved, Restart and Run All: passes, plots, formulas, widgets.
     for ex in exercises:
         nb.set_source(ex.cells["solution"], _solution_sources(assignment)[ex.name])
@@ -259,13 +264,16 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     demos = [i for i, c in enumerate(cells) if c["type"] == "code" and "interact(" in c["source"]]
     assert set(demos) <= set(seen["widgets"]), (demos, seen["widgets"])
 
+    clock("solved and ran all")
     # Validate, save, download: the download is the file on disk.
     verdict = nb.validate()
     assert "Success" in verdict, verdict[:1000]
+    clock("validated")
     nb.save()
     downloaded = nb.download(binder.tmp / f"download-{assignment}.ipynb")
     on_disk = binder.repo / "notebooks" / assignment / f"{assignment}.ipynb"
     assert browser.same_notebook(downloaded, on_disk)
+    clock("saved and downloaded")
     nb.shut_down()
     if assignment == assignments()[0]:
         _grades_the_same(assignment, downloaded, on_disk, binder.tmp / "grade")

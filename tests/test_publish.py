@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import nbformat
 
 from autograder.build import notebooks
 from tests.conftest import COURSE, ROOT, assignments
@@ -108,3 +112,48 @@ def test_binder_url_fills_the_student_readme(tmp_path):
     bad = publish(str(tmp_path / "bad"), "--binder-url", "javascript:alert(1)")
     assert bad.returncode == 2 and "--binder-url" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()
+
+
+def test_validate_in_the_student_repository_runs_demos_headless(tmp_path):
+    """The published nbgrader_config.py makes Validate's kernel headless (autograder.demos)."""
+    target = tmp_path / "repo"
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "publish", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    probe = nbformat.v4.new_notebook()
+    check = "import os\nassert os.environ.get('AUTOGRADER_HEADLESS') == '1'"
+    probe.cells = [nbformat.v4.new_code_cell(check)]
+    # A graded test cell: Validate reports only those.
+    probe.cells[0].metadata.nbgrader = {
+        "grade": True,
+        "grade_id": "probe",
+        "points": 1,
+        "solution": False,
+        "locked": True,
+        "schema_version": 3,
+    }
+    probe.metadata.kernelspec = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_HEADLESS"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    results = {}
+    for where in (target, tmp_path / "elsewhere"):
+        where.mkdir(exist_ok=True)
+        nbformat.write(probe, where / "probe.ipynb")
+        validate = subprocess.run(
+            [str(Path(sys.executable).parent / "nbgrader"), "validate", "probe.ipynb"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        results[where.name] = "Success!" in validate.stdout
+    assert results == {"repo": True, "elsewhere": False}, results
