@@ -1,7 +1,9 @@
-"""Running the real `autograder grade` command from tests, as an instructor would."""
+"""Running the real `autograder` commands from tests, as an instructor would, and reading what
+`autograder grade` writes."""
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -40,3 +42,15 @@ def grade_cli(
     return subprocess.run(
         cmd, cwd=ROOT, capture_output=True, text=True, env=full_env, timeout=timeout
     )
+
+
+def autograder_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`autograder ARGS...` run from ``cwd`` (the course by default)."""
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))

@@ -44,7 +44,7 @@ from tests.attacks.catalogue import (
     Attack,
 )
 from tests.conftest import COURSE, ROOT
-from tests.grade_cli import grade_cli, state_of
+from tests.grade_cli import grade_cli, read_csv, state_of
 
 pytestmark = pytest.mark.slow
 
@@ -355,11 +355,6 @@ def graded(tmp_path_factory):
 
 
 # --- reading the results ------------------------------------------------------------------------
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def finished(g: Graded) -> None:

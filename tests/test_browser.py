@@ -24,7 +24,7 @@ import pytest
 from autograder.build import notebooks
 from tests import browser
 from tests.conftest import COURSE, ROOT, assignments
-from tests.grade_cli import grade_cli
+from tests.grade_cli import autograder_cli, grade_cli, read_csv
 from tests.mutants import catalogue
 
 pytestmark = pytest.mark.slow
@@ -71,12 +71,7 @@ def binder(tmp_path_factory):
     """The published student repository in an environment built the way Binder builds it."""
     tmp = tmp_path_factory.mktemp("binder")
     repo = tmp / "student"
-    published = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "publish", str(repo)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    published = autograder_cli("publish", str(repo))
     assert published.returncode == 0, published.stderr
     venv = tmp / "venv"
     _venv_like_pip_made_it(venv)
@@ -289,17 +284,10 @@ def _grades_the_same(assignment: str, downloaded: Path, on_disk: Path, work: Pat
     assert result.returncode == 0, result.stderr[-2000:]
     scores = {
         row["student_id"]: (float(row["score"]), float(row["max_score"]))
-        for row in _csv(work / "out" / "grades.csv")
+        for row in read_csv(work / "out" / "grades.csv")
     }
     assert scores["downloaded"] == scores["on-disk"], scores
     assert scores["downloaded"][0] == scores["downloaded"][1], scores
-
-
-def _csv(path: Path) -> list[dict]:
-    import csv
-
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from nbgrader.api import Gradebook
 
 from autograder.build import notebooks
 from tests.conftest import COURSE, ROOT
-from tests.grade_cli import grade_cli, state_of, state_root
+from tests.grade_cli import grade_cli, read_csv, state_of, state_root
 from tests.nbgrader_course import autograde
 
 pytestmark = pytest.mark.slow
@@ -163,11 +163,6 @@ def last_plan(out: Path) -> str:
     """The last "N to execute, M unchanged" line of the grading log."""
     lines = [line for line in (out / "grade.log").read_text().splitlines() if "to execute" in line]
     return lines[-1].split(" INFO ", 1)[1]
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ import pytest
 from autograder.grading.report import folder_name
 from tests.attacks.catalogue import ATTACKS, HONEST_CONTROLS
 from tests.conftest import COURSE, ROOT
-from tests.grade_cli import grade_cli, state_of, state_root
+from tests.grade_cli import grade_cli, read_csv, state_of, state_root
 
 pytestmark = pytest.mark.slow
 
@@ -56,11 +56,6 @@ def with_answer(folder: Path, exercise: str, code: str) -> None:
     cell["source"] = code
     folder.mkdir(parents=True)
     (folder / NB).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def csv_cells(out: Path) -> list[tuple[str, str]]:

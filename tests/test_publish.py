@@ -12,16 +12,12 @@ import nbformat
 
 from autograder.build import notebooks
 from tests.conftest import COURSE, ROOT, assignments
+from tests.grade_cli import autograder_cli
 
 
 def test_published_repository_holds_no_secret(tmp_path):
     target = tmp_path / "student-repo"
-    result = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "publish", str(target)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = autograder_cli("publish", str(target))
     assert result.returncode == 0, result.stderr
     files = {str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()}
     assert {
@@ -96,12 +92,7 @@ def test_publish_refuses_a_non_empty_folder(tmp_path):
 
 def test_binder_url_fills_the_student_readme(tmp_path):
     def publish(*extra):
-        return subprocess.run(
-            [sys.executable, "-m", "autograder.cli", "publish", *extra],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        return autograder_cli("publish", *extra)
 
     done = publish(str(tmp_path / "gh"), "--binder-url", "neuro-course/notebooks")
     assert done.returncode == 0, done.stderr
@@ -119,12 +110,7 @@ def test_binder_url_fills_the_student_readme(tmp_path):
 def test_validate_in_the_student_repository_runs_demos_headless(tmp_path):
     """The published nbgrader_config.py makes Validate's kernel headless (autograder.demos)."""
     target = tmp_path / "repo"
-    done = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "publish", str(target)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    done = autograder_cli("publish", str(target))
     assert done.returncode == 0, done.stderr
     probe = nbformat.v4.new_notebook()
     check = "import os\nassert os.environ.get('AUTOGRADER_HEADLESS') == '1'"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -17,14 +15,9 @@ from autograder.build import notebooks
 from autograder.build.course import Course
 from autograder.build.release import check_release
 from tests.conftest import COURSE, ROOT, assignments
+from tests.grade_cli import autograder_cli as autograder
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS")
-
-
-def autograder(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "autograder.cli", *args], cwd=cwd, capture_output=True, text=True
-    )
 
 
 @pytest.mark.slow
