@@ -2,7 +2,8 @@
 
 One file per assignment, ``tests/mutants/<assignment>.py``, defining ``MUTANTS``: a list of
 :class:`Mutant`. A mutant's ``source`` replaces the exercise's solution cell. ``caught_by`` says
-which tests must reject it:
+which tests must reject it, and ``diagnosis`` is what the student is told when their answer fails a
+check the way this mutant does (a Russian sentence beginning «Похоже, »):
 
 - ``"visible"``: the mutant breaks a requirement the statement states (a formula, a promised input
   type or shape, stability at the stated extremes, no warnings, in place, per key, once per call,
@@ -24,6 +25,7 @@ from pathlib import Path
 from textwrap import dedent
 
 HERE = Path(__file__).parent
+DIAGNOSIS_START = "Похоже, "
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,13 @@ class Mutant:
     name: str
     caught_by: str  # "visible" or "hidden"
     source: str
+    diagnosis: str = ""
 
     def __post_init__(self):
         if self.caught_by not in ("visible", "hidden"):
             raise ValueError(f"mutant {self.name!r}: caught_by must be 'visible' or 'hidden'")
+        if self.diagnosis and not self.diagnosis.startswith(DIAGNOSIS_START):
+            raise ValueError(f"mutant {self.name!r}: the diagnosis must begin {DIAGNOSIS_START!r}")
         object.__setattr__(self, "source", dedent(self.source).strip() + "\n")
 
 
