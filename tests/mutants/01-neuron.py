@@ -18,6 +18,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return 1.0 / (1.0 + np.exp(x))
     """,
+        diagnosis=(
+            "Похоже, в показателе степени потерян минус: считается `1 / (1 + e^x)`, а не "
+            "`1 / (1 + e^(-x))`"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -29,6 +33,10 @@ MUTANTS = [
         def sigmoid(x):
             return 1.0 / (1.0 + math.exp(-x))
     """,
+        diagnosis=(
+            "Похоже, вы считаете через `math.exp`, который принимает только одно число, а не "
+            "список или массив"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -38,6 +46,7 @@ MUTANTS = [
         def sigmoid(x):
             return 1.0 / (1.0 + np.exp(-x))
     """,
+        diagnosis="Похоже, вход не превращён в массив NumPy: у списка нет унарного минуса `-x`",
     ),
     Mutant(
         "sigmoid",
@@ -51,6 +60,9 @@ MUTANTS = [
             x += 1.0
             return 1.0 / x
     """,
+        diagnosis=(
+            "Похоже, функция меняет входной массив `x` на месте, а не вычисляет новый массив"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -65,6 +77,10 @@ MUTANTS = [
                 return 1.0 / (1.0 + np.exp(-x))
             return np.array([1.0 / (1.0 + math.exp(-v)) for v in x])
     """,
+        diagnosis=(
+            "Похоже, цикл по элементам обходит только одномерный вход, а `x` может быть массивом "
+            "любой формы"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -75,6 +91,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float).ravel()
             return 1.0 / (1.0 + np.exp(-x))
     """,
+        diagnosis="Похоже, результат вытянут в одномерный массив и не сохраняет форму входа `x`",
     ),
     Mutant(
         "sigmoid",
@@ -91,6 +108,10 @@ MUTANTS = [
                 return np.array([1.0 / (1.0 + math.exp(-v)) for v in x])
             return np.array([[1.0 / (1.0 + math.exp(-v)) for v in row] for row in x])
     """,
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -104,6 +125,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.interp(x, _KNOTS, _VALUES)
     """,
+        diagnosis=(
+            "Похоже, решение подогнано под точки видимых проверок и не вычисляет сигмоиду для "
+            "других `x`"
+        ),
     ),
     # --- neuron
     Mutant(
@@ -119,6 +144,10 @@ MUTANTS = [
             def feedforward(self, x):
                 return sigmoid(np.dot(self.weights, x))
     """,
+        diagnosis=(
+            "Похоже, к взвешенной сумме не прибавлено смещение: предактивация должна быть "
+            "`w · x + b`"
+        ),
     ),
     Mutant(
         "neuron",
@@ -133,6 +162,7 @@ MUTANTS = [
             def feedforward(self, x):
                 return np.dot(self.weights, x) + self.bias
     """,
+        diagnosis="Похоже, `feedforward` возвращает предактивацию `w · x + b` без сигмоиды",
     ),
     Mutant(
         "neuron",
@@ -147,6 +177,9 @@ MUTANTS = [
             def feedforward(self, x):
                 return sigmoid(np.dot(self.weights, x) + self.bias)
     """,
+        diagnosis=(
+            "Похоже, веса сохранены в том виде, в каком переданы, а не массивом NumPy `np.ndarray`"
+        ),
     ),
     Mutant(
         "neuron",
@@ -162,6 +195,10 @@ MUTANTS = [
                 total = self.weights[0] * x[0] + self.weights[1] * x[1] + self.bias
                 return sigmoid(total)
     """,
+        diagnosis=(
+            "Похоже, взвешенная сумма расписана ровно для двух входов, а нейрон должен работать с "
+            "любым числом входов `n`"
+        ),
     ),
     Mutant(
         "neuron",
@@ -176,6 +213,10 @@ MUTANTS = [
             def feedforward(self, x):
                 return sigmoid(self.weights @ np.asarray(x, dtype=float) + self.bias)
     """,
+        diagnosis=(
+            "Похоже, веса хранятся строкой формы `(1, n)`, и выход — массив формы `(1,)`, а не "
+            "одно число"
+        ),
     ),
     Mutant(
         "neuron",
@@ -196,6 +237,10 @@ MUTANTS = [
                     total = w[0] * x[0] + w[1] * x[1] + w[2] * x[2]
                 return sigmoid(total + self.bias)
     """,
+        diagnosis=(
+            "Похоже, взвешенная сумма расписана по слагаемым для числа входов из видимых проверок, "
+            "а не для любого `n`"
+        ),
     ),
     # --- network
     Mutant(
@@ -214,6 +259,10 @@ MUTANTS = [
                 self.h2.feedforward(x)
                 return self.o1.feedforward(x)
     """,
+        diagnosis=(
+            "Похоже, выходной нейрон `o1` получает на вход `x`, а не выходы скрытого слоя "
+            "`[h1, h2]`"
+        ),
     ),
     Mutant(
         "network",
@@ -231,6 +280,10 @@ MUTANTS = [
                 z2 = np.dot(self.h2.weights, x) + self.h2.bias
                 return self.o1.feedforward([z1, z2])
     """,
+        diagnosis=(
+            "Похоже, скрытые нейроны передают в `o1` свои предактивации без сигмоиды, а не выходы "
+            "`h1`, `h2`"
+        ),
     ),
     Mutant(
         "network",
@@ -246,6 +299,10 @@ MUTANTS = [
             def feedforward(self, x):
                 return self.o1.feedforward([self.h1.feedforward(x), self.h2.feedforward(x)])
     """,
+        diagnosis=(
+            "Похоже, у выходного нейрона `o1` другие веса, а у всех трёх нейронов сети веса "
+            "`[0, 1]`"
+        ),
     ),
     Mutant(
         "network",
@@ -261,6 +318,10 @@ MUTANTS = [
                 out = h.feedforward(x)
                 return Neuron([0, 1], 0).feedforward([out, out])
     """,
+        diagnosis=(
+            "Похоже, нейроны создаются внутри `feedforward`, а не в конструкторе как атрибуты "
+            "`self.h1`, `self.h2`, `self.o1`"
+        ),
     ),
     Mutant(
         "network",
@@ -276,6 +337,7 @@ MUTANTS = [
             def feedforward(self, x):
                 return np.float64(0.7216325609518421)
     """,
+        diagnosis="Похоже, выход сети не вычисляется по `x`, а подогнан под вход видимой проверки",
     ),
     # --- train_neuron
     Mutant(
@@ -292,6 +354,9 @@ MUTANTS = [
                 w = w - X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, поправка весов вычитается, а по правилу она прибавляется: `w ← w + Xᵀ(…)`"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -307,6 +372,7 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis="Похоже, начальные веса взяты из [0, 1) без `2 * … - 1`, а не из [-1, 1)",
     ),
     Mutant(
         "train_neuron",
@@ -323,6 +389,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, начальные веса берутся через глобальный `np.random.seed`, а не из "
+            "`np.random.default_rng(seed)`"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -338,6 +408,7 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis="Похоже, обучение делает на один шаг больше, чем `n_iter`",
     ),
     Mutant(
         "train_neuron",
@@ -353,6 +424,7 @@ MUTANTS = [
                 w = w + X.T @ (y - out)
             return w
     """,
+        diagnosis="Похоже, в шаге нет множителя `out ⊙ (1 − out)` — производной сигмоиды",
     ),
     Mutant(
         "train_neuron",
@@ -368,6 +440,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out)) / len(y)
             return w
     """,
+        diagnosis=(
+            "Похоже, поправка делится на число примеров `m`, а по правилу это сумма по примерам "
+            "без деления"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -383,6 +459,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, выходы `out` посчитаны один раз до цикла, а не заново на каждом шаге по новым "
+            "весам"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -398,6 +478,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, `y` формы `(m, 1)` не приведён к форме `(m,)`, и `y - out` получается формы "
+            "`(m, m)`"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -415,6 +499,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, при `y` формы `(m, 1)` берётся `y[0]` — ответ одного первого примера, а не "
+            "все `m` ответов"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -431,6 +519,10 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, форма `y` меняется на месте (`y.shape = …`), и массив `y` вызывающего кода "
+            "тоже меняется"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -446,6 +538,7 @@ MUTANTS = [
                 w = w + X.T @ ((y - out) * out * (1 - out))
             return w.tolist()
     """,
+        diagnosis="Похоже, веса возвращаются списком, а не массивом NumPy формы `(3,)`",
     ),
     Mutant(
         "train_neuron",
@@ -459,6 +552,10 @@ MUTANTS = [
                 w = w + X_train.T @ ((y_train - out) * out * (1 - out))
             return w
     """,
+        diagnosis=(
+            "Похоже, обучение идёт на глобальных `X_train`, `y_train`, а не на переданных "
+            "аргументах `X`, `y`"
+        ),
     ),
     Mutant(
         "train_neuron",
@@ -477,5 +574,9 @@ MUTANTS = [
                 w = w + step
             return w
     """,
+        diagnosis=(
+            "Похоже, цикл по примерам написан для числа примеров из видимых проверок, а не для "
+            "любого `m`"
+        ),
     ),
 ]
