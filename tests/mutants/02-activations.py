@@ -40,6 +40,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return 1.0 / (1.0 + np.exp(x))
     """,
+        diagnosis=(
+            "Похоже, в показателе степени потерян минус: считается `1 / (1 + e^x)`, а не "
+            "`1 / (1 + e^(-x))`"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -50,6 +54,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return 1.0 / (1.0 + np.exp(-x))
     """,
+        diagnosis=(
+            "Похоже, формула `1 / (1 + e^(-x))` без защиты: `np.exp(-x)` переполняется при больших "
+            "отрицательных `x`"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -60,6 +68,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.where(x >= 0, 1.0 / (1.0 + np.exp(-x)), np.exp(x) / (1.0 + np.exp(x)))
     """,
+        diagnosis=(
+            "Похоже, `np.where` вычисляет обе ветви для всех `x`, и `np.exp` в одной из них "
+            "переполняется: под ним должно быть `-|x|`"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -71,6 +83,10 @@ MUTANTS = [
             np.clip(x, -500.0, 500.0, out=x)
             return 1.0 / (1.0 + np.exp(-x))
     """,
+        diagnosis=(
+            "Похоже, функция меняет входной массив на месте (`np.clip(..., out=x)`), а не создаёт "
+            "новый"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -86,6 +102,10 @@ MUTANTS = [
             out[~pos] = e / (1.0 + e)
             return out
     """,
+        diagnosis=(
+            "Похоже, для списка целых чисел результат — массив целых: вход не превращён в массив "
+            "`float`"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -97,6 +117,10 @@ MUTANTS = [
             e = np.exp(-np.abs(x))
             return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     """,
+        diagnosis=(
+            "Похоже, для числа возвращается массив формы `(1,)`, а не массив формы `()` или число "
+            "NumPy"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -111,6 +135,10 @@ MUTANTS = [
                 return 1.0 / (1.0 + math.exp(-x))
             return math.exp(x) / (1.0 + math.exp(x))
     """,
+        diagnosis=(
+            "Похоже, вы считаете через `math.exp`, который принимает только одно число, а не "
+            "список или массив"
+        ),
     ),
     Mutant(
         "sigmoid",
@@ -126,6 +154,10 @@ MUTANTS = [
                 return e / (1.0 + e)
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- sigmoid_grad
     Mutant(
@@ -136,6 +168,9 @@ MUTANTS = [
         def sigmoid_grad(x):
             return sigmoid(x)
     """,
+        diagnosis=(
+            "Похоже, функция возвращает саму сигмоиду `σ(x)`, а не её производную `σ(x)·(1 − σ(x))`"
+        ),
     ),
     Mutant(
         "sigmoid_grad",
@@ -146,6 +181,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return x * (1.0 - x)
     """,
+        diagnosis="Похоже, в формулу `s(1 − s)` подставлен сам вход `x`, а не `s = σ(x)`",
     ),
     Mutant(
         "sigmoid_grad",
@@ -157,6 +193,10 @@ MUTANTS = [
             e = np.exp(-x)
             return e / (1.0 + e) ** 2
     """,
+        diagnosis=(
+            "Похоже, производная считается через `e^(-x) / (1 + e^(-x))²`, и при больших "
+            "отрицательных `x` выходит `nan`"
+        ),
     ),
     Mutant(
         "sigmoid_grad",
@@ -170,6 +210,10 @@ MUTANTS = [
                 return e / (1.0 + e) ** 2
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- tanh
     Mutant(
@@ -180,6 +224,7 @@ MUTANTS = [
         def tanh(x):
             return 2.0 * sigmoid(x) - 1.0
     """,
+        diagnosis="Похоже, в формуле `2σ(2x) − 1` аргумент сигмоиды `x`, а не `2x`",
     ),
     Mutant(
         "tanh",
@@ -190,6 +235,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
     """,
+        diagnosis=(
+            "Похоже, tanh считается через `e^x` и `e^(-x)`, которые переполняются при больших "
+            "`|x|`, и выходит `nan`"
+        ),
     ),
     Mutant(
         "tanh",
@@ -201,6 +250,10 @@ MUTANTS = [
             np.tanh(x, out=x)
             return x
     """,
+        diagnosis=(
+            "Похоже, результат записан во входной массив (`np.tanh(x, out=x)`), и `x` меняется на "
+            "месте"
+        ),
     ),
     Mutant(
         "tanh",
@@ -213,6 +266,10 @@ MUTANTS = [
                 return math.tanh(v)
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- tanh_grad
     Mutant(
@@ -223,6 +280,7 @@ MUTANTS = [
         def tanh_grad(x):
             return 1.0 - tanh(x)
     """,
+        diagnosis="Похоже, в производной `1 − tanh²(x)` потерян квадрат: считается `1 − tanh(x)`",
     ),
     Mutant(
         "tanh_grad",
@@ -233,6 +291,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return 1.0 - x**2
     """,
+        diagnosis="Похоже, в формулу `1 − t²` подставлен сам вход `x`, а не `t = tanh(x)`",
     ),
     Mutant(
         "tanh_grad",
@@ -243,6 +302,10 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return 1.0 / np.cosh(x) ** 2
     """,
+        diagnosis=(
+            "Похоже, производная считается через `np.cosh`, который переполняется при больших "
+            "`|x|` с предупреждением NumPy"
+        ),
     ),
     Mutant(
         "tanh_grad",
@@ -255,6 +318,10 @@ MUTANTS = [
                 return 1.0 - math.tanh(v) ** 2
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- relu
     Mutant(
@@ -265,6 +332,9 @@ MUTANTS = [
         def relu(x):
             return np.abs(np.asarray(x, dtype=float))
     """,
+        diagnosis=(
+            "Похоже, вместо `max(0, x)` взят модуль `|x|`: отрицательные числа не обнуляются"
+        ),
     ),
     Mutant(
         "relu",
@@ -276,6 +346,9 @@ MUTANTS = [
             x[x < 0] = 0.0
             return x
     """,
+        diagnosis=(
+            "Похоже, отрицательные элементы обнуляются в самом входном массиве `x`, а не в новом"
+        ),
     ),
     Mutant(
         "relu",
@@ -285,6 +358,10 @@ MUTANTS = [
         def relu(x):
             return max(0.0, x)
     """,
+        diagnosis=(
+            "Похоже, используется встроенная `max`, которая сравнивает только числа, а не "
+            "поэлементная `np.maximum`"
+        ),
     ),
     Mutant(
         "relu",
@@ -294,6 +371,7 @@ MUTANTS = [
         def relu(x):
             return np.maximum(np.asarray(x), 0)
     """,
+        diagnosis="Похоже, для списка целых чисел результат — массив целых, а не массив `float`",
     ),
     Mutant(
         "relu",
@@ -306,6 +384,10 @@ MUTANTS = [
                 return max(v, 0.0)
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- relu_grad
     Mutant(
@@ -316,6 +398,9 @@ MUTANTS = [
         def relu_grad(x):
             return relu(x)
     """,
+        diagnosis=(
+            "Похоже, функция возвращает сам ReLU `max(0, x)`, а не его производную — 1 или 0"
+        ),
     ),
     Mutant(
         "relu_grad",
@@ -326,6 +411,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return (x >= 0).astype(float)
     """,
+        diagnosis="Похоже, в нуле производная равна 1: условие `x >= 0`, а не строгое `x > 0`",
     ),
     Mutant(
         "relu_grad",
@@ -335,6 +421,7 @@ MUTANTS = [
         def relu_grad(x):
             return np.asarray(x, dtype=float) > 0
     """,
+        diagnosis="Похоже, возвращается логический массив `x > 0`, а не массив `float`",
     ),
     Mutant(
         "relu_grad",
@@ -347,6 +434,10 @@ MUTANTS = [
                 return 1.0 if v > 0 else 0.0
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- leaky_relu
     Mutant(
@@ -357,6 +448,7 @@ MUTANTS = [
         def leaky_relu(x, alpha=0.01):
             return np.maximum(np.asarray(x, dtype=float), 0.0)
     """,
+        diagnosis="Похоже, при `x ≤ 0` возвращается 0, а не `alpha * x`: получился обычный ReLU",
     ),
     Mutant(
         "leaky_relu",
@@ -368,6 +460,10 @@ MUTANTS = [
             x[x < 0] *= alpha
             return x
     """,
+        diagnosis=(
+            "Похоже, отрицательные элементы умножаются на `alpha` в самом входном массиве `x`, а "
+            "не в новом"
+        ),
     ),
     Mutant(
         "leaky_relu",
@@ -378,6 +474,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.where(x > 0, x, 0.01 * x)
     """,
+        diagnosis="Похоже, параметр `alpha` не используется: наклон всегда 0.01",
     ),
     Mutant(
         "leaky_relu",
@@ -390,6 +487,10 @@ MUTANTS = [
                 return v if v > 0 else alpha * v
             """,
         ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
+        ),
     ),
     # --- leaky_relu_grad
     Mutant(
@@ -401,6 +502,9 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.where(x > 0, 1.0, alpha * x)
     """,
+        diagnosis=(
+            "Похоже, при `x ≤ 0` производная равна `alpha * x` — значению функции, а не `alpha`"
+        ),
     ),
     Mutant(
         "leaky_relu_grad",
@@ -411,6 +515,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.where(x > 0, 1.0, 0.01)
     """,
+        diagnosis="Похоже, параметр `alpha` не используется: производная при `x ≤ 0` всегда 0.01",
     ),
     Mutant(
         "leaky_relu_grad",
@@ -421,6 +526,7 @@ MUTANTS = [
             x = np.asarray(x, dtype=float)
             return np.where(x >= 0, 1.0, alpha)
     """,
+        diagnosis="Похоже, в нуле производная равна 1: условие `x >= 0`, а не строгое `x > 0`",
     ),
     Mutant(
         "leaky_relu_grad",
@@ -432,6 +538,10 @@ MUTANTS = [
             """
                 return 1.0 if v > 0 else float(alpha)
             """,
+        ),
+        diagnosis=(
+            "Похоже, циклы по элементам написаны только для размерностей из видимых проверок, а "
+            "`x` может быть любой формы"
         ),
     ),
     # --- softmax
@@ -445,6 +555,7 @@ MUTANTS = [
             e = np.exp(z - np.max(z))
             return e / e.sum()
     """,
+        diagnosis="Похоже, экспоненты делятся на сумму по всему массиву, а не вдоль оси `axis`",
     ),
     Mutant(
         "softmax",
@@ -455,6 +566,10 @@ MUTANTS = [
             z = np.asarray(z, dtype=float)
             return np.exp(z - np.max(z, axis=axis, keepdims=True))
     """,
+        diagnosis=(
+            "Похоже, экспоненты не поделены на свою сумму вдоль `axis`, и вероятности не "
+            "складываются в 1"
+        ),
     ),
     Mutant(
         "softmax",
@@ -465,6 +580,9 @@ MUTANTS = [
             e = np.exp(np.asarray(z, dtype=float))
             return e / np.sum(e, axis=axis, keepdims=True)
     """,
+        diagnosis=(
+            "Похоже, из логитов не вычтен максимум, и `np.exp` переполняется при больших логитах"
+        ),
     ),
     Mutant(
         "softmax",
@@ -476,6 +594,10 @@ MUTANTS = [
             e = np.exp(z - np.max(z))
             return e / np.sum(e, axis=axis, keepdims=True)
     """,
+        diagnosis=(
+            "Похоже, вычитается максимум всего массива, а не максимум вдоль оси `axis` — у каждой "
+            "строки свой"
+        ),
     ),
     Mutant(
         "softmax",
@@ -487,6 +609,9 @@ MUTANTS = [
             e = np.exp(z - np.max(z, axis=-1, keepdims=True))
             return e / np.sum(e, axis=-1, keepdims=True)
     """,
+        diagnosis=(
+            "Похоже, параметр `axis` не используется: softmax всегда считается вдоль последней оси"
+        ),
     ),
     Mutant(
         "softmax",
@@ -499,6 +624,10 @@ MUTANTS = [
             e = np.exp(z)
             return e / np.sum(e, axis=axis, keepdims=True)
     """,
+        diagnosis=(
+            "Похоже, максимум вычитается из самого входного массива (`z -= …`), и `z` меняется на "
+            "месте"
+        ),
     ),
     Mutant(
         "softmax",
@@ -510,6 +639,10 @@ MUTANTS = [
             e = np.exp(z - np.max(z, axis=axis))
             return e / np.sum(e, axis=axis)
     """,
+        diagnosis=(
+            "Похоже, `np.max` и `np.sum` взяты без `keepdims=True`: ось пропадает, и для пакета "
+            "формы не согласуются"
+        ),
     ),
     Mutant(
         "softmax",
@@ -523,6 +656,10 @@ MUTANTS = [
             e = np.exp(z - np.max(z, axis=-1, keepdims=True))
             return e / np.sum(e, axis=-1, keepdims=True)
     """,
+        diagnosis=(
+            "Похоже, ось `axis` учтена только для форм и осей из видимых проверок, а не для любой "
+            "оси массива любой формы"
+        ),
     ),
     # --- clip_by_norm
     Mutant(
@@ -533,6 +670,9 @@ MUTANTS = [
         def clip_by_norm(grad, max_norm):
             return np.clip(grad, -max_norm, max_norm)
     """,
+        diagnosis=(
+            "Похоже, градиент обрезан по значению (`np.clip`), а не по норме: направление меняется"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -543,6 +683,10 @@ MUTANTS = [
             norm = np.linalg.norm(grad)
             return grad * (max_norm / norm) if norm > 0 else grad.copy()
     """,
+        diagnosis=(
+            "Похоже, градиент всегда масштабируется до нормы `c`, и короткий градиент тоже "
+            "растягивается"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -553,6 +697,9 @@ MUTANTS = [
             norm = np.linalg.norm(grad, axis=-1, keepdims=True)
             return grad * np.minimum(1.0, max_norm / np.maximum(norm, 1e-300))
     """,
+        diagnosis=(
+            "Похоже, норма считается по строкам (`axis=-1`), а не одна по всем элементам массива"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -563,6 +710,7 @@ MUTANTS = [
             norm = np.linalg.norm(grad)
             return grad * (max_norm / norm**2) if norm > max_norm else grad.copy()
     """,
+        diagnosis="Похоже, градиент умножается на `c / ‖g‖²`, а не на `c / ‖g‖`",
     ),
     Mutant(
         "clip_by_norm",
@@ -572,6 +720,10 @@ MUTANTS = [
         def clip_by_norm(grad, max_norm):
             return grad * min(1.0, max_norm / np.linalg.norm(grad))
     """,
+        diagnosis=(
+            "Похоже, при нулевом градиенте вычисляется `c / 0`, и деление на ноль даёт "
+            "предупреждение NumPy"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -581,6 +733,10 @@ MUTANTS = [
         def clip_by_norm(grad, max_norm):
             return grad * min(1.0, max_norm / float(np.linalg.norm(grad)))
     """,
+        diagnosis=(
+            "Похоже, при нулевом градиенте норма — число Python `float`, и `c / ‖g‖` падает с "
+            "`ZeroDivisionError`"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -593,6 +749,10 @@ MUTANTS = [
                 grad *= max_norm / norm
             return grad
     """,
+        diagnosis=(
+            "Похоже, градиент масштабируется на месте (`grad *= …`), и массив вызывающего кода "
+            "меняется"
+        ),
     ),
     Mutant(
         "clip_by_norm",
@@ -610,5 +770,9 @@ MUTANTS = [
             norm = math.sqrt(total)
             return grad * (max_norm / norm) if norm > max_norm else grad.copy()
     """,
+        diagnosis=(
+            "Похоже, норма считается циклами только для размерностей из видимых проверок, а `grad` "
+            "может быть любой формы"
+        ),
     ),
 ]
