@@ -32,6 +32,10 @@ MUTANTS = [
             for key, grad in grads.items():
                 params[key] += lr * grad
     """,
+        diagnosis=(
+            "Похоже, шаг делается по градиенту, а не против него: знак перед `lr * grads[k]` "
+            "перепутан"
+        ),
     ),
     Mutant(
         "sgd_step",
@@ -41,6 +45,7 @@ MUTANTS = [
         def sgd_step(params, grads, lr):
             return {key: params[key] - lr * grads[key] for key in params}
     """,
+        diagnosis="Похоже, функция возвращает новый словарь, а не меняет массивы `params` на месте",
     ),
     Mutant(
         "sgd_step",
@@ -51,6 +56,10 @@ MUTANTS = [
             for key in params:
                 params[key] = params[key] - lr * grads[key]
     """,
+        diagnosis=(
+            "Похоже, в `params` кладутся новые массивы (`params[k] = params[k] - …`), а не "
+            "меняются прежние на месте"
+        ),
     ),
     Mutant(
         "sgd_step",
@@ -62,6 +71,9 @@ MUTANTS = [
                 if key in params:
                     params[key] -= lr * grads[key]
     """,
+        diagnosis=(
+            "Похоже, обновляются только ключи сети `W1`, `b1`, `W2`, `b2`, а не все ключи словаря"
+        ),
     ),
     Mutant(
         "sgd_step",
@@ -73,6 +85,10 @@ MUTANTS = [
                 grad *= lr
                 params[key] -= grad
     """,
+        diagnosis=(
+            "Похоже, массивы `grads` меняются на месте (например, `grad *= lr`), а градиенты "
+            "менять нельзя"
+        ),
     ),
     Mutant(
         "sgd_step",
@@ -84,6 +100,10 @@ MUTANTS = [
                 if key in params:
                     params[key] -= lr * grads[key]
     """,
+        diagnosis=(
+            "Похоже, ключи параметров перечислены в коде, а не взяты из словаря `grads`: решение "
+            "подогнано под видимый пример"
+        ),
     ),
     Mutant(
         "sgd_step",
@@ -94,6 +114,7 @@ MUTANTS = [
             for key, grad in grads.items():
                 params[key] -= 0.5 * grad
     """,
+        diagnosis="Похоже, скорость обучения задана числом, а не взята из аргумента `lr`",
     ),
     # --- iterate_minibatches
     Mutant(
@@ -109,6 +130,9 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis=(
+            "Похоже, последний неполный пакет выбрасывается, а он должен быть выдан (только короче)"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -123,6 +147,10 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis=(
+            "Похоже, номера примеров выбираются с повторениями, а не перестановкой: одни примеры "
+            "повторяются, других нет"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -138,6 +166,10 @@ MUTANTS = [
             for start in range(0, m, batch_size):
                 yield X[order_x[start:start + batch_size]], y[order_y[start:start + batch_size]]
     """,
+        diagnosis=(
+            "Похоже, `X` и `y` перемешаны разными перестановками, и пример разлучается со своим "
+            "ответом"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -152,6 +184,9 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis=(
+            "Похоже, `seed` не передаётся в `np.random.default_rng`, и порядок не воспроизводится"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -166,6 +201,10 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis=(
+            "Похоже, порядок получен не вызовом `np.random.default_rng(seed).permutation(m)` из "
+            "условия, а иначе"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -181,6 +220,7 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis="Похоже, примеры перемешиваются и при `shuffle=False`, если передан `seed`",
     ),
     Mutant(
         "iterate_minibatches",
@@ -195,6 +235,7 @@ MUTANTS = [
                 idx = order[i * batch_size:(i + 1) * batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis="Похоже, в конце выдаётся лишний пустой пакет, когда `m` делится на `batch_size`",
     ),
     Mutant(
         "iterate_minibatches",
@@ -209,6 +250,9 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis=(
+            "Похоже, `y` вытягивается в одномерный массив, и `y_batch` теряет второе измерение"
+        ),
     ),
     Mutant(
         "iterate_minibatches",
@@ -224,6 +268,7 @@ MUTANTS = [
             for start in range(0, m, batch_size):
                 yield X[start:start + batch_size].copy(), y[start:start + batch_size].copy()
     """,
+        diagnosis="Похоже, `X` и `y` перемешиваются на месте, а их менять нельзя",
     ),
     Mutant(
         "iterate_minibatches",
@@ -237,6 +282,7 @@ MUTANTS = [
             return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]])
                     for s in range(0, m, batch_size)]
     """,
+        diagnosis="Похоже, функция возвращает список пакетов, а не генератор с `yield`",
     ),
     Mutant(
         "iterate_minibatches",
@@ -251,6 +297,7 @@ MUTANTS = [
                 idx = order[start:start + batch_size]
                 yield X[idx], y[idx]
     """,
+        diagnosis="Похоже, длина перестановки задана числом, а не равна числу примеров `m`",
     ),
     # --- momentum
     Mutant(
@@ -268,6 +315,7 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] += v
     """,
+        diagnosis="Похоже, прошлая скорость не умножается на `beta`: нужно `v ← beta * v - lr * g`",
     ),
     Mutant(
         "momentum",
@@ -285,6 +333,10 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] -= self.lr * v
     """,
+        diagnosis=(
+            "Похоже, скорость считается как среднее с множителем `1 - beta`, а не как `v ← beta * "
+            "v - lr * g`"
+        ),
     ),
     Mutant(
         "momentum",
@@ -300,6 +352,7 @@ MUTANTS = [
                     self.velocity = self.beta * self.velocity - self.lr * grad
                     params[key] += self.velocity
     """,
+        diagnosis="Похоже, одна скорость на все параметры, а не своя для каждого ключа",
     ),
     Mutant(
         "momentum",
@@ -318,6 +371,10 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] += v
     """,
+        diagnosis=(
+            "Похоже, скорости хранятся в атрибуте класса, общем для всех оптимизаторов, а не "
+            "заводятся в `__init__`"
+        ),
     ),
     Mutant(
         "momentum",
@@ -334,6 +391,10 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] = params[key] + v
     """,
+        diagnosis=(
+            "Похоже, в `params` кладутся новые массивы (`params[k] = params[k] + v`), а не "
+            "меняются прежние на месте"
+        ),
     ),
     Mutant(
         "momentum",
@@ -353,6 +414,10 @@ MUTANTS = [
                     self.velocity[key] = grad.copy()
                     params[key] += grad
     """,
+        diagnosis=(
+            "Похоже, массивы `grads` меняются на месте (например, `grad *= -lr`), а градиенты "
+            "менять нельзя"
+        ),
     ),
     Mutant(
         "momentum",
@@ -369,6 +434,7 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] += v
     """,
+        diagnosis="Похоже, скорость обучения по умолчанию не та, что в условии (`lr=0.01`)",
     ),
     Mutant(
         "momentum",
@@ -385,6 +451,7 @@ MUTANTS = [
                     self.velocity[key] = v
                     params[key] += v
     """,
+        diagnosis="Похоже, `beta` задано числом, а не взято из аргумента конструктора",
     ),
     Mutant(
         "momentum",
@@ -403,6 +470,10 @@ MUTANTS = [
                         self.velocity[key] = v
                         params[key] += v
     """,
+        diagnosis=(
+            "Похоже, ключи параметров перечислены в коде, а не взяты из словаря `grads`: решение "
+            "подогнано под видимый пример"
+        ),
     ),
     # --- rmsprop
     Mutant(
@@ -417,6 +488,10 @@ MUTANTS = [
             self.v[key] = v
             params[key] -= self.lr * g / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, `eps` прибавляется к корню (`np.sqrt(v) + eps`), а не под корнем, как в "
+            "условии"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -433,6 +508,10 @@ MUTANTS = [
             self.v[key] = v
             params[key] -= self.lr * g / np.sqrt(v / (1 - self.rho**self.t) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, вы добавили поправку на смещение (деление `v` на `1 - rho**t`), а у RMSprop "
+            "её нет"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -446,6 +525,10 @@ MUTANTS = [
             self.v[key] = v
             params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, `g**2` входит в `v` без множителя `1 - rho`: получается сумма квадратов, а не "
+            "среднее"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -459,6 +542,7 @@ MUTANTS = [
             self.v[key] = v
             params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis="Похоже, множители `rho` и `1 - rho` в среднем квадратов перепутаны местами",
     ),
     Mutant(
         "rmsprop",
@@ -472,6 +556,7 @@ MUTANTS = [
             self.v[key] = v
             params[key] -= self.lr * g / (v + self.eps)
     """,
+        diagnosis="Похоже, шаг делится на `v + eps`, а не на корень из него",
     ),
     Mutant(
         "rmsprop",
@@ -484,6 +569,10 @@ MUTANTS = [
             v = self.rho * self.v.get(key, np.zeros_like(g)) + (1 - self.rho) * g**2
             params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, новое `v` не записывается в словарь, и среднее квадратов не копится между "
+            "шагами"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -500,6 +589,7 @@ MUTANTS = [
                     self.v = self.rho * self.v + (1 - self.rho) * g**2
                     params[key] -= self.lr * g / np.sqrt(self.v + self.eps)
     """,
+        diagnosis="Похоже, одно среднее квадратов на все параметры, а не своё для каждого ключа",
     ),
     Mutant(
         "rmsprop",
@@ -513,6 +603,10 @@ MUTANTS = [
             self.v[key] = v
             params[key] = params[key] - self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, в `params` кладутся новые массивы (`params[k] = params[k] - …`), а не "
+            "меняются прежние на месте"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -531,6 +625,10 @@ MUTANTS = [
                     self.v[key] = v
                     params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, средние квадратов хранятся в атрибуте класса, общем для всех оптимизаторов, а "
+            "не заводятся в `__init__`"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -545,6 +643,10 @@ MUTANTS = [
             g /= np.sqrt(v + self.eps)
             params[key] -= self.lr * g
     """,
+        diagnosis=(
+            "Похоже, массивы `grads` меняются на месте (например, `g /= …`), а градиенты менять "
+            "нельзя"
+        ),
     ),
     Mutant(
         "rmsprop",
@@ -562,6 +664,7 @@ MUTANTS = [
                     self.v[key] = v
                     params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis="Похоже, `rho` и `eps` заданы числами, а не взяты из аргументов конструктора",
     ),
     Mutant(
         "rmsprop",
@@ -577,6 +680,10 @@ MUTANTS = [
                 self.v[key] = v
                 params[key] -= self.lr * g / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, ключи параметров перечислены в коде, а не взяты из словаря `grads`: решение "
+            "подогнано под видимый пример"
+        ),
     ),
     # --- adam
     Mutant(
@@ -596,6 +703,10 @@ MUTANTS = [
                     self.m[key], self.v[key] = m, v
                     params[key] -= self.lr * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, нет поправки на смещение: шаг делается с `lr`, а не с поправленной скоростью "
+            "`lr_t`"
+        ),
     ),
     Mutant(
         "adam",
@@ -612,6 +723,9 @@ MUTANTS = [
             self.m[key], self.v[key] = m, v
             params[key] -= lr_t * m / np.sqrt(v + self.eps)
     """,
+        diagnosis=(
+            "Похоже, `eps` стоит под корнем (`np.sqrt(v + eps)`), а у Adam он прибавляется к корню"
+        ),
     ),
     Mutant(
         "adam",
@@ -628,6 +742,10 @@ MUTANTS = [
             m_hat, v_hat = m / (1 - self.beta1**self.t), v / (1 - self.beta2**self.t)
             params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, вы пишете алгоритм 1 статьи (с `m̂` и `v̂`), а не форму Keras с `lr_t` из "
+            "условия"
+        ),
     ),
     Mutant(
         "adam",
@@ -647,6 +765,7 @@ MUTANTS = [
                     self.v = self.beta2 * self.v + (1 - self.beta2) * g**2
                     params[key] -= lr_t * self.m / (np.sqrt(self.v) + self.eps)
     """,
+        diagnosis="Похоже, одни моменты `m` и `v` на все параметры, а не свои для каждого ключа",
     ),
     Mutant(
         "adam",
@@ -663,6 +782,7 @@ MUTANTS = [
             self.m[key], self.v[key] = m, v
             params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis="Похоже, `t` увеличивается для каждого ключа, а не один раз за шаг",
     ),
     Mutant(
         "adam",
@@ -679,6 +799,10 @@ MUTANTS = [
             self.m[key], self.v[key] = m, v
             params[key] = params[key] - lr_t * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, в `params` кладутся новые массивы (`params[k] = params[k] - …`), а не "
+            "меняются прежние на месте"
+        ),
     ),
     Mutant(
         "adam",
@@ -700,6 +824,10 @@ MUTANTS = [
                     self.m[key], self.v[key] = m, v
                     params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, счётчик `t` и моменты хранятся в атрибутах класса, общих для всех "
+            "оптимизаторов, а не заводятся в `__init__`"
+        ),
     ),
     Mutant(
         "adam",
@@ -720,6 +848,9 @@ MUTANTS = [
                     self.m[key], self.v[key] = m, v
                     params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, `beta1`, `beta2` и `eps` заданы числами, а не взяты из аргументов конструктора"
+        ),
     ),
     Mutant(
         "adam",
@@ -738,6 +869,10 @@ MUTANTS = [
                 self.m[key], self.v[key] = m, v
                 params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
     """,
+        diagnosis=(
+            "Похоже, ключи параметров перечислены в коде, а не взяты из словаря `grads`: решение "
+            "подогнано под видимый пример"
+        ),
     ),
     # --- train
     Mutant(
@@ -759,6 +894,10 @@ MUTANTS = [
                 losses.append(float(np.mean(batch_losses)))
             return losses
     """,
+        diagnosis=(
+            "Похоже, потери эпохи — среднее потерь пакетов до шагов, а не потери на всей выборке "
+            "после эпохи"
+        ),
     ),
     Mutant(
         "train",
@@ -778,6 +917,10 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis=(
+            "Похоже, обучается копия `params`, а не переданный словарь: его массивы должны "
+            "меняться на месте"
+        ),
     ),
     Mutant(
         "train",
@@ -795,6 +938,9 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis=(
+            "Похоже, во всех эпохах перемешивание идёт с одним зерном `seed`, а не с `seed + e`"
+        ),
     ),
     Mutant(
         "train",
@@ -812,6 +958,10 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis=(
+            "Похоже, зерно перемешивания — номер эпохи `e`, а не `seed + e`: аргумент `seed` не "
+            "используется"
+        ),
     ),
     Mutant(
         "train",
@@ -829,6 +979,7 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis="Похоже, примеры не перемешиваются: нужно `shuffle=True` с зерном `seed + e`",
     ),
     Mutant(
         "train",
@@ -847,6 +998,7 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return np.array(losses)
     """,
+        diagnosis="Похоже, функция возвращает массив NumPy, а не список Python",
     ),
     Mutant(
         "train",
@@ -866,6 +1018,7 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis="Похоже, на один пакет делается больше одного шага оптимизатора",
     ),
     Mutant(
         "train",
@@ -884,5 +1037,6 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis="Похоже, форма `Y` задана числами, а не взята из числа примеров в `X`",
     ),
 ]
