@@ -22,6 +22,9 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return float(np.sum((y_true - y_pred) ** 2))
     """,
+        diagnosis=(
+            "Похоже, квадраты ошибок суммируются, а не усредняются: сумму нужно разделить на `N`"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -33,6 +36,7 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return float(np.mean(np.abs(y_true - y_pred)))
     """,
+        diagnosis="Похоже, усредняются модули ошибок (это MAE), а не их квадраты",
     ),
     Mutant(
         "mse_loss",
@@ -44,6 +48,10 @@ MUTANTS = [
             y_pred = np.asarray(y_pred, dtype=float)
             return float(np.mean((y_true - y_pred) ** 2))
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме `y_pred`: формы `(m,)` и `(m, 1)` при вычитании "
+            "дают матрицу `(m, m)`"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -57,6 +65,10 @@ MUTANTS = [
                 y_true = y_true.reshape(y_pred.shape)
             return float(np.mean((y_true - y_pred) ** 2))
     """,
+        diagnosis=(
+            "Похоже, `y_true` приводится к форме `y_pred`, только когда он одномерный, а при "
+            "обратном порядке форм выходит `(m, m)`"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -70,6 +82,10 @@ MUTANTS = [
                 return float(np.mean((y_true - y_pred) ** 2))
             return float(np.mean(np.sum((y_true - y_pred) ** 2, axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, квадраты ошибок суммируются по последней оси и усредняются только по строкам, "
+            "а не по всем `N` элементам"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -81,6 +97,7 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return np.asarray(np.mean((y_true - y_pred) ** 2))
     """,
+        diagnosis="Похоже, функция возвращает массив NumPy формы `()`, а не число `float`",
     ),
     Mutant(
         "mse_loss",
@@ -93,6 +110,10 @@ MUTANTS = [
             n = len(y_pred) * (y_pred.size // len(y_pred))
             return float(np.sum((y_true - y_pred) ** 2) / n)
     """,
+        diagnosis=(
+            "Похоже, вы берёте `len(...)` от входа, а у числа (массива формы `()`) длины нет; "
+            "число всех элементов — `.size`"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -104,6 +125,10 @@ MUTANTS = [
             d -= np.asarray(y_true, dtype=float).reshape(d.shape)
             return float(np.mean(d ** 2))
     """,
+        diagnosis=(
+            "Похоже, разность считается на месте (`-=`) в массиве `y_pred`, и массив вызывающего "
+            "меняется"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -118,6 +143,10 @@ MUTANTS = [
                 n *= size
             return float(np.sum((y_true - y_pred) ** 2) / n)
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `y_pred.size`"
+        ),
     ),
     Mutant(
         "mse_loss",
@@ -131,6 +160,10 @@ MUTANTS = [
                 y_true = y_true.reshape(y_pred.shape)
             return float(np.mean((y_true - y_pred) ** 2))
     """,
+        diagnosis=(
+            "Похоже, формы `(m,)` и `(m, 1)` согласуются только при размере из видимых проверок, а "
+            "не при любом `m`"
+        ),
     ),
     # --- mse_grad
     Mutant(
@@ -143,6 +176,7 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return (y_pred - y_true) / y_pred.size
     """,
+        diagnosis="Похоже, в производной MSE нет множителя 2",
     ),
     Mutant(
         "mse_grad",
@@ -154,6 +188,9 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return 2.0 * (y_true - y_pred) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, у градиента обратный знак: `y − ŷ` вместо `ŷ − y` (предсказание минус ответ)"
+        ),
     ),
     Mutant(
         "mse_grad",
@@ -165,6 +202,10 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return 2.0 * (y_pred - y_true) / len(y_pred)
     """,
+        diagnosis=(
+            "Похоже, вы делите на число строк `len(y_pred)`, а не на число всех элементов "
+            "`y_pred.size`"
+        ),
     ),
     Mutant(
         "mse_grad",
@@ -176,6 +217,10 @@ MUTANTS = [
             y_pred = np.asarray(y_pred, dtype=float)
             return 2.0 * (y_pred - y_true) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме `y_pred`: с формами `(m,)` и `(m, 1)` выходит "
+            "матрица `(m, m)`"
+        ),
     ),
     Mutant(
         "mse_grad",
@@ -187,6 +232,7 @@ MUTANTS = [
             y_pred = np.asarray(y_pred, dtype=float).reshape(y_true.shape)
             return 2.0 * (y_pred - y_true) / y_pred.size
     """,
+        diagnosis="Похоже, градиент получается формы `y_true`, а не формы `y_pred`",
     ),
     Mutant(
         "mse_grad",
@@ -199,6 +245,10 @@ MUTANTS = [
             g *= 2.0 / g.size
             return g
     """,
+        diagnosis=(
+            "Похоже, градиент считается на месте (`-=`, `*=`) в массиве `y_pred`, и массив "
+            "вызывающего меняется"
+        ),
     ),
     Mutant(
         "mse_grad",
@@ -210,6 +260,7 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return (2.0 * (y_pred - y_true) / y_pred.size).tolist()
     """,
+        diagnosis="Похоже, функция возвращает список, а не массив NumPy",
     ),
     Mutant(
         "mse_grad",
@@ -224,6 +275,10 @@ MUTANTS = [
                 n *= size
             return 2.0 * (y_pred - y_true) / n
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `y_pred.size`"
+        ),
     ),
     Mutant(
         "mse_grad",
@@ -237,6 +292,10 @@ MUTANTS = [
                 y_true = y_true.reshape(y_pred.shape)
             return 2.0 * (y_pred - y_true) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, формы `(m,)` и `(m, 1)` согласуются только при размере из видимых проверок, а "
+            "не при любом `m`"
+        ),
     ),
     # --- binary_cross_entropy
     Mutant(
@@ -250,6 +309,7 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return float(np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis="Похоже, потерян минус перед средним: потеря выходит отрицательной",
     ),
     Mutant(
         "binary_cross_entropy",
@@ -262,6 +322,7 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return float(-np.mean(y_true * np.log(p)))
     """,
+        diagnosis="Похоже, в сумме только слагаемое `y·ln p`, а слагаемого `(1 − y)·ln(1 − p)` нет",
     ),
     Mutant(
         "binary_cross_entropy",
@@ -274,6 +335,10 @@ MUTANTS = [
             p = y_pred
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis=(
+            "Похоже, вероятности не обрезаются до `[eps, 1 − eps]` перед логарифмом, и при `p`, "
+            "равных 0 или 1, выходит ln 0"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -286,6 +351,7 @@ MUTANTS = [
             p = np.clip(y_pred, 1e-7, 1.0 - 1e-7)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis="Похоже, обрезка идёт с фиксированным `1e-7`, а не с переданным аргументом `eps`",
     ),
     Mutant(
         "binary_cross_entropy",
@@ -298,6 +364,10 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - 1e-7)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis=(
+            "Похоже, переданный `eps` используется только снизу, а сверху обрезка идёт до "
+            "фиксированного `1 − 1e-7`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -309,6 +379,10 @@ MUTANTS = [
             p = np.clip(np.asarray(y_pred, dtype=float), eps, 1.0 - eps)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме `y_pred`: формы `(m,)` и `(m, 1)` в произведении "
+            "дают матрицу `(m, m)`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -321,6 +395,9 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return float(-np.sum(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)) / len(p))
     """,
+        diagnosis=(
+            "Похоже, сумма делится на число строк `len(...)`, а не на число всех элементов `N`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -333,6 +410,10 @@ MUTANTS = [
             np.clip(p, eps, 1.0 - eps, out=p)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis=(
+            "Похоже, вероятности обрезаются на месте (`out=`), и массив `y_pred` вызывающего "
+            "меняется"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -348,6 +429,10 @@ MUTANTS = [
                 n *= size
             return float(-np.sum(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)) / n)
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `y_pred.size`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -361,6 +446,10 @@ MUTANTS = [
                 y_true = y_true.reshape(p.shape)
             return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
     """,
+        diagnosis=(
+            "Похоже, формы `(m,)` и `(m, 1)` согласуются только при размере из видимых проверок, а "
+            "не при любом `m`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy",
@@ -372,6 +461,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(p.shape)
             return float(np.mean(np.where(y == 1, -np.log(p), -np.log(1.0 - p))))
     """,
+        diagnosis=(
+            "Похоже, слагаемое выбирается по условию `y == 1`, и для мягких (дробных) меток потеря "
+            "неверна"
+        ),
     ),
     # --- binary_cross_entropy_grad
     Mutant(
@@ -385,6 +478,7 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return (p - y_true) / (p * (1.0 - p))
     """,
+        diagnosis="Похоже, градиент не делится на число элементов `N = y_pred.size`",
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -396,6 +490,9 @@ MUTANTS = [
             y_true = np.asarray(y_true, dtype=float).reshape(y_pred.shape)
             return (y_pred - y_true) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, это градиент по логиту `(p − y) / N`, а нужен градиент по вероятности `p`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -408,6 +505,10 @@ MUTANTS = [
             p = y_pred
             return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, вероятности не обрезаются, и при `p`, равных 0 или 1, знаменатель `p(1 − p)` "
+            "равен нулю"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -420,6 +521,10 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return (p - y_true) / (p * (1.0 - p)) / len(y_pred)
     """,
+        diagnosis=(
+            "Похоже, вы делите на число строк `len(y_pred)`, а не на число всех элементов "
+            "`y_pred.size`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -432,6 +537,10 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме `y_pred`: с формами `(m,)` и `(m, 1)` выходит "
+            "матрица `(m, m)`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -444,6 +553,7 @@ MUTANTS = [
             p = np.clip(y_pred, 1e-7, 1.0 - 1e-7)
             return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
+        diagnosis="Похоже, обрезка идёт с фиксированным `1e-7`, а не с переданным аргументом `eps`",
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -456,6 +566,10 @@ MUTANTS = [
             np.clip(p, eps, 1.0 - eps, out=p)
             return (p - y_true) / (p * (1.0 - p)) / p.size
     """,
+        diagnosis=(
+            "Похоже, вероятности обрезаются на месте (`out=`), и массив `y_pred` вызывающего "
+            "меняется"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -471,6 +585,10 @@ MUTANTS = [
                 n *= size
             return (p - y_true) / (p * (1.0 - p)) / n
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `y_pred.size`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -485,6 +603,10 @@ MUTANTS = [
             p = np.clip(y_pred, eps, 1.0 - eps)
             return (p - y_true) / (p * (1.0 - p)) / y_pred.size
     """,
+        diagnosis=(
+            "Похоже, формы `(m,)` и `(m, 1)` согласуются только при размере из видимых проверок, а "
+            "не при любом `m`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_grad",
@@ -496,6 +618,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(p.shape)
             return np.where(y == 1, -1.0 / p, 1.0 / (1.0 - p)) / p.size
     """,
+        diagnosis=(
+            "Похоже, формула выбирается по условию `y == 1`, и для мягких (дробных) меток градиент "
+            "неверен"
+        ),
     ),
     # --- categorical_cross_entropy
     Mutant(
@@ -508,6 +634,7 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
             return float(-np.mean(y * np.log(p)))
     """,
+        diagnosis="Похоже, вы усредняете по всем `m·k` элементам, а не по `m` примерам",
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -519,6 +646,7 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
             return float(-np.sum(y * np.log(p)))
     """,
+        diagnosis="Похоже, потери примеров суммируются по пакету, а не усредняются",
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -530,6 +658,10 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
             return float(-np.sum(y * np.log(p)) / y.shape[0])
     """,
+        diagnosis=(
+            "Похоже, вы делите на `y.shape[0]`, а у одного примера формы `(k,)` это число классов "
+            "`k`, а не `m = 1`"
+        ),
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -541,6 +673,10 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps)
             return float(np.mean(-np.sum(y * np.log(p), axis=1)))
     """,
+        diagnosis=(
+            "Похоже, сумма по классам идёт по `axis=1`, а у одного примера формы `(k,)` такой оси "
+            "нет; ось классов — `axis=-1`"
+        ),
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -552,6 +688,10 @@ MUTANTS = [
             p = np.asarray(probs, dtype=float)
             return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, вероятности не обрезаются перед логарифмом, и при нулевых вероятностях `0 · "
+            "ln 0` даёт nan"
+        ),
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -563,6 +703,7 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), 1e-7, 1.0 - 1e-7)
             return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
+        diagnosis="Похоже, обрезка идёт с фиксированным `1e-7`, а не с переданным аргументом `eps`",
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -575,6 +716,10 @@ MUTANTS = [
             np.clip(p, eps, 1.0 - eps, out=p)
             return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, вероятности обрезаются на месте (`out=`), и массив `probs` вызывающего "
+            "меняется"
+        ),
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -586,6 +731,10 @@ MUTANTS = [
             p = np.clip(np.asarray(probs, dtype=float), eps, 1.0 - eps).reshape(-1, 3)
             return float(np.mean(-np.sum(y * np.log(p), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, число классов задано числом из видимых проверок, а не взято из формы входа "
+            "(`shape[-1]`)"
+        ),
     ),
     Mutant(
         "categorical_cross_entropy",
@@ -598,6 +747,10 @@ MUTANTS = [
             picked = p[np.arange(len(p)), np.argmax(y, axis=-1)]
             return float(np.mean(-np.log(picked)))
     """,
+        diagnosis=(
+            "Похоже, берётся только `−ln p` класса с наибольшей меткой (argmax), а для мягких "
+            "меток нужна сумма по всем классам"
+        ),
     ),
     # --- softmax_cross_entropy_with_logits
     Mutant(
@@ -612,6 +765,10 @@ MUTANTS = [
             log_sum_exp = np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
             return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, в log-sum-exp максимум `M` вычтен, но не прибавлен обратно: LSE = `M + ln Σ "
+            "e^(z − M)`"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -625,6 +782,7 @@ MUTANTS = [
             log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
             return float(-np.sum(y * (z - log_sum_exp)))
     """,
+        diagnosis="Похоже, потери примеров суммируются по пакету, а не усредняются",
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -638,6 +796,10 @@ MUTANTS = [
             probs = e / np.sum(e, axis=-1, keepdims=True)
             return float(np.mean(-np.sum(y * np.log(probs), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, вы считаете softmax без вычитания максимума, и при логитах порядка ±1000 "
+            "`exp` переполняется"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -647,6 +809,10 @@ MUTANTS = [
         def softmax_cross_entropy_with_logits(y_true_onehot, logits):
             return categorical_cross_entropy(y_true_onehot, softmax(logits))
     """,
+        diagnosis=(
+            "Похоже, потеря считается в два шага, через `softmax` и обрезку, и при больших логитах "
+            "упирается в плато `−ln ε`"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -660,6 +826,7 @@ MUTANTS = [
             log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
             return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
+        diagnosis="Похоже, максимум `M` берётся по всему пакету, а не в каждой строке отдельно",
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -673,6 +840,10 @@ MUTANTS = [
             log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1))
             return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, максимум и сумма строки взяты без `keepdims=True`, и на пакете вычитание из "
+            "`z` идёт не по строкам"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -686,6 +857,10 @@ MUTANTS = [
             log_sum_exp = z_max + np.log(np.sum(np.exp(z - z_max), axis=-1, keepdims=True))
             return float(np.mean(-np.sum(y * (z - log_sum_exp), axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, число классов задано числом из видимых проверок, а не взято из формы входа "
+            "(`shape[-1]`)"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_with_logits",
@@ -700,6 +875,10 @@ MUTANTS = [
             log_p = z - lse
             return float(np.mean(-log_p[np.arange(len(z)), np.argmax(y, axis=-1)]))
     """,
+        diagnosis=(
+            "Похоже, берётся только `ln p` класса с наибольшей меткой (argmax), а для мягких меток "
+            "нужна сумма `−Σ y_j·ln p_j`"
+        ),
     ),
     # --- softmax_cross_entropy_grad
     Mutant(
@@ -713,6 +892,7 @@ MUTANTS = [
             m = z.size // z.shape[-1]
             return (y - softmax(z, axis=-1)) / m
     """,
+        diagnosis="Похоже, у градиента обратный знак: `y − softmax(z)` вместо `softmax(z) − y`",
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -724,6 +904,7 @@ MUTANTS = [
             z = np.asarray(logits, dtype=float)
             return (softmax(z, axis=-1) - y) / z.shape[-1]
     """,
+        diagnosis="Похоже, вы делите на число классов `k`, а не на число примеров `m`",
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -735,6 +916,9 @@ MUTANTS = [
             z = np.asarray(logits, dtype=float)
             return softmax(z, axis=-1) - y
     """,
+        diagnosis=(
+            "Похоже, градиент не делится на число примеров `m`: нужен градиент средней потери"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -748,6 +932,10 @@ MUTANTS = [
             m = z.size // z.shape[-1]
             return (e / np.sum(e, axis=-1, keepdims=True) - y) / m
     """,
+        diagnosis=(
+            "Похоже, вы считаете softmax сами, без вычитания максимума, и при логитах порядка "
+            "±1000 `exp` переполняется"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -761,6 +949,10 @@ MUTANTS = [
             m = z.size // z.shape[-1]
             return (softmax(z, axis=-1) - y) / m
     """,
+        diagnosis=(
+            "Похоже, максимум вычитается из логитов на месте (`-=`), и массив `logits` вызывающего "
+            "меняется"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -773,6 +965,10 @@ MUTANTS = [
             rows = z.reshape(-1, 3)
             return ((softmax(rows, axis=-1) - y.reshape(-1, 3)) / len(rows)).reshape(z.shape)
     """,
+        diagnosis=(
+            "Похоже, число классов задано числом из видимых проверок, а не взято из формы входа "
+            "(`shape[-1]`)"
+        ),
     ),
     Mutant(
         "softmax_cross_entropy_grad",
@@ -787,6 +983,10 @@ MUTANTS = [
             probs[rows, np.argmax(y.reshape(probs.shape), axis=-1)] -= 1.0
             return (probs / len(probs)).reshape(z.shape)
     """,
+        diagnosis=(
+            "Похоже, единица вычитается только у класса argmax, а вычитать нужно весь вектор меток "
+            "`y`"
+        ),
     ),
     # --- binary_cross_entropy_with_logits
     Mutant(
@@ -800,6 +1000,10 @@ MUTANTS = [
             p = sigmoid(z)
             return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     """,
+        diagnosis=(
+            "Похоже, вы берёте логарифм сигмоиды: при больших `|z|` она равна ровно 0 или 1, и "
+            "выходит ln 0"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -812,6 +1016,10 @@ MUTANTS = [
             p = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)
             return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     """,
+        diagnosis=(
+            "Похоже, потеря считается через сигмоиду и обрезку вероятностей, и при больших `|z|` "
+            "упирается в плато `−ln ε`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -823,6 +1031,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return float(np.mean((1 - y) * z + np.log1p(np.exp(-z))))
     """,
+        diagnosis=(
+            "Похоже, в формуле `(1 − y)·z + ln(1 + e^(−z))` нет `|z|`, и при больших отрицательных "
+            "логитах `e^(−z)` переполняется"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -834,6 +1046,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return float(np.mean((1 - y) * z + np.log1p(np.exp(-z))))
     """,
+        diagnosis=(
+            "Похоже, логиты обрезаются перед формулой, и потеря уверенной ошибки при больших `|z|` "
+            "занижена"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -845,6 +1061,7 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
     """,
+        diagnosis="Похоже, потери элементов суммируются, а не усредняются по всем `N` элементам",
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -856,6 +1073,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return float(np.mean(np.maximum(z, 0.0) + z * y + np.log1p(np.exp(-np.abs(z)))))
     """,
+        diagnosis=(
+            "Похоже, у слагаемого `z·y` неверный знак: в формуле `max(z, 0) − z·y + ln(1 + "
+            "e^(−|z|))`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -867,6 +1088,7 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return float(np.mean(-z * y + np.log1p(np.exp(-np.abs(z)))))
     """,
+        diagnosis="Похоже, в формуле нет слагаемого `max(z, 0)`",
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -878,6 +1100,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float)
             return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме логитов: формы `(m,)` и `(m, 1)` дают матрицу "
+            "`(m, m)`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -892,6 +1118,10 @@ MUTANTS = [
                 return float(np.mean(per))
             return float(np.mean(np.sum(per, axis=-1)))
     """,
+        diagnosis=(
+            "Похоже, потери суммируются по последней оси и усредняются только по строкам, а не по "
+            "всем `N` элементам"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -903,6 +1133,7 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return np.asarray(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
     """,
+        diagnosis="Похоже, функция возвращает массив NumPy формы `()`, а не число `float`",
     ),
     Mutant(
         "binary_cross_entropy_with_logits",
@@ -917,6 +1148,10 @@ MUTANTS = [
                 n *= size
             return float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))) / n)
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `z.size`"
+        ),
     ),
     # --- binary_cross_entropy_with_logits_grad
     Mutant(
@@ -929,6 +1164,7 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return sigmoid(z) - y
     """,
+        diagnosis="Похоже, градиент не делится на число элементов `N = z.size`",
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -940,6 +1176,9 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return (sigmoid(z) - y) / (len(z) if z.ndim else 1)
     """,
+        diagnosis=(
+            "Похоже, вы делите на число строк `len(z)`, а не на число всех элементов `z.size`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -951,6 +1190,7 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return (y - sigmoid(z)) / z.size
     """,
+        diagnosis="Похоже, у градиента обратный знак: `y − σ(z)` вместо `σ(z) − y`",
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -962,6 +1202,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float).reshape(z.shape)
             return (1.0 / (1.0 + np.exp(-z)) - y) / z.size
     """,
+        diagnosis=(
+            "Похоже, сигмоида считается как `1 / (1 + e^(−z))` и переполняется при больших "
+            "отрицательных `z`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -974,6 +1218,10 @@ MUTANTS = [
             p = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)
             return (p - y) / (p * (1 - p)) / z.size
     """,
+        diagnosis=(
+            "Похоже, это градиент по вероятности `p` (как в упражнении 4), а нужен градиент по "
+            "логиту `z`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -985,6 +1233,10 @@ MUTANTS = [
             y = np.asarray(y_true, dtype=float)
             return (sigmoid(z) - y) / z.size
     """,
+        diagnosis=(
+            "Похоже, `y_true` не приведён к форме логитов: формы `(m,)` и `(m, 1)` дают матрицу "
+            "`(m, m)`"
+        ),
     ),
     Mutant(
         "binary_cross_entropy_with_logits_grad",
@@ -999,5 +1251,9 @@ MUTANTS = [
                 n *= size
             return (sigmoid(z) - y) / n
     """,
+        diagnosis=(
+            "Похоже, `N` — произведение только первых двух размеров формы, а не число всех "
+            "элементов `z.size`"
+        ),
     ),
 ]
