@@ -23,6 +23,7 @@ MUTANTS = [
             z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": z3}
     """,
+        diagnosis="Похоже, `o1` — предактивация `z3` без сигмоиды, а не `sigmoid(z3)`",
     ),
     Mutant(
         "forward_221",
@@ -38,6 +39,10 @@ MUTANTS = [
             z3 = p["w5"] * z1 + p["w6"] * z2 + p["b3"]
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
     """,
+        diagnosis=(
+            "Похоже, выходной нейрон получает предактивации `z1`, `z2`, а не выходы скрытого слоя "
+            "`h1`, `h2`"
+        ),
     ),
     Mutant(
         "forward_221",
@@ -53,6 +58,7 @@ MUTANTS = [
             z3 = p["w5"] * h1 + p["w6"] * h2
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
     """,
+        diagnosis="Похоже, в `z3` не прибавлено смещение `b3` выходного нейрона",
     ),
     Mutant(
         "forward_221",
@@ -68,6 +74,10 @@ MUTANTS = [
             z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
     """,
+        diagnosis=(
+            "Похоже, `h2` считается с весами `h1` (`w1`, `w2`, `b1`), а не со своими `w3`, `w4`, "
+            "`b2`"
+        ),
     ),
     Mutant(
         "forward_221",
@@ -83,6 +93,9 @@ MUTANTS = [
             z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
             return {"z1": z1, "z2": z2, "z3": z3, "h1": h1, "h2": h2, "o1": sigmoid(z3)}
     """,
+        diagnosis=(
+            "Похоже, веса `w2` и `w3` перепутаны: `z1` использует `w1`, `w2`, а `z2` — `w3`, `w4`"
+        ),
     ),
     Mutant(
         "forward_221",
@@ -96,6 +109,10 @@ MUTANTS = [
             return {"z1": 1.1, "z2": 5.2, "z3": -0.5800393031, "h1": 0.7502601056,
                     "h2": 0.9945137011, "o1": 0.3589235501}
     """,
+        diagnosis=(
+            "Похоже, `forward_221` возвращает готовые ответы видимых примеров, а не считает их по "
+            "`x` и `params`"
+        ),
     ),
     # --- backprop_w1
     Mutant(
@@ -112,6 +129,10 @@ MUTANTS = [
             return {"dL_dypred": dL_dypred, "dypred_dh1": dypred_dh1, "dh1_dw1": dh1_dw1,
                     "dL_dw1": dL_dypred * dypred_dh1 * dh1_dw1}
     """,
+        diagnosis=(
+            "Похоже, в `dL_dypred` потерян минус: производная `(y_true − y_pred)²` по `y_pred` "
+            "равна `-2 (y_true − y_pred)`"
+        ),
     ),
     Mutant(
         "backprop_w1",
@@ -127,6 +148,10 @@ MUTANTS = [
             return {"dL_dypred": dL_dypred, "dypred_dh1": dypred_dh1, "dh1_dw1": dh1_dw1,
                     "dL_dw1": dL_dypred * dypred_dh1 * dh1_dw1}
     """,
+        diagnosis=(
+            "Похоже, в множителях стоит сама сигмоида `f(z)`, а не её производная `f'(z)` — "
+            "`sigmoid_grad`"
+        ),
     ),
     Mutant(
         "backprop_w1",
@@ -142,6 +167,7 @@ MUTANTS = [
             return {"dL_dypred": dL_dypred, "dypred_dh1": dypred_dh1, "dh1_dw1": dh1_dw1,
                     "dL_dw1": dL_dypred * dypred_dh1 * dh1_dw1}
     """,
+        diagnosis="Похоже, в `dypred_dh1` нет множителя `w5`: считается только `f'(z3)`",
     ),
     Mutant(
         "backprop_w1",
@@ -157,6 +183,9 @@ MUTANTS = [
             return {"dL_dypred": dL_dypred, "dypred_dh1": dypred_dh1, "dh1_dw1": dh1_dw1,
                     "dL_dw1": dL_dypred * dypred_dh1 * dh1_dw1}
     """,
+        diagnosis=(
+            "Похоже, в `dL_dypred` вместо аргумента `y_true` подставлена единица из примера урока"
+        ),
     ),
     Mutant(
         "backprop_w1",
@@ -170,6 +199,10 @@ MUTANTS = [
             return {"dL_dypred": 0.7178471001, "dypred_dh1": -0.5752435882,
                     "dh1_dw1": 0.5621096386, "dL_dw1": -0.2321158351}
     """,
+        diagnosis=(
+            "Похоже, `backprop_w1` возвращает готовые ответы видимых примеров, а не считает их по "
+            "`x`, `y_true` и `params`"
+        ),
     ),
     # --- backprop_221
     Mutant(
@@ -190,6 +223,10 @@ MUTANTS = [
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
     """,
+        diagnosis=(
+            "Похоже, в `δ3` потерян минус: производная `(y_true − y_pred)²` по `y_pred` равна "
+            "`-2 (y_true − y_pred)`"
+        ),
     ),
     Mutant(
         "backprop_221",
@@ -209,6 +246,10 @@ MUTANTS = [
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
     """,
+        diagnosis=(
+            "Похоже, в ошибках `δ1`, `δ2` скрытого слоя стоит сама сигмоида `h`, а не её "
+            "производная `f'(z)`"
+        ),
     ),
     Mutant(
         "backprop_221",
@@ -228,6 +269,7 @@ MUTANTS = [
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
     """,
+        diagnosis="Похоже, ошибка `δ2` нейрона `h2` приходит через вес `w5`, а не через `w6`",
     ),
     Mutant(
         "backprop_221",
@@ -247,6 +289,7 @@ MUTANTS = [
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
     """,
+        diagnosis="Похоже, `dL_dw6` умножено на `h1`, а вес `w6` умножает `h2`",
     ),
     Mutant(
         "backprop_221",
@@ -266,6 +309,7 @@ MUTANTS = [
                 "dL_db1": delta1, "dL_db2": delta2, "dL_db3": delta3,
             }
     """,
+        diagnosis="Похоже, `dL_dw2` умножено на `x1`, а вес `w2` умножает `x2`",
     ),
     Mutant(
         "backprop_221",
@@ -282,6 +326,10 @@ MUTANTS = [
             names = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]
             return {"dL_d" + k: v for k, v in zip(names, values)}
     """,
+        diagnosis=(
+            "Похоже, `backprop_221` возвращает готовые ответы видимых примеров, а не считает их по "
+            "`x`, `y_true` и `params`"
+        ),
     ),
     # --- numerical_gradient
     Mutant(
@@ -299,6 +347,7 @@ MUTANTS = [
                 grad[idx] = (f(x_plus) - fx) / eps
             return grad
     """,
+        diagnosis="Похоже, разность односторонняя `(f(x + eps) − f(x)) / eps`, а не центральная",
     ),
     Mutant(
         "numerical_gradient",
@@ -315,6 +364,7 @@ MUTANTS = [
                 grad[idx] = (f(x_plus) - f(x_minus)) / eps
             return grad
     """,
+        diagnosis="Похоже, центральная разность делится на `eps`, а не на `2 * eps`",
     ),
     Mutant(
         "numerical_gradient",
@@ -333,6 +383,9 @@ MUTANTS = [
                 grad[idx] = (f_plus - f_minus) / (2 * eps)
             return grad
     """,
+        diagnosis=(
+            "Похоже, координата сдвигается в самом `x`, а не в копии, и `x` после вызова меняется"
+        ),
     ),
     Mutant(
         "numerical_gradient",
@@ -349,6 +402,10 @@ MUTANTS = [
                 grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)
             return grad
     """,
+        diagnosis=(
+            "Похоже, цикл `range(len(x))` обходит только одномерный `x`, а не массив любой формы "
+            "или число"
+        ),
     ),
     Mutant(
         "numerical_gradient",
@@ -365,6 +422,7 @@ MUTANTS = [
                 grad[idx] = (f(x_plus) - f(x_minus)) / 2e-5
             return grad
     """,
+        diagnosis="Похоже, шаг задан числом `1e-5`, а не взят из аргумента `eps`",
     ),
     Mutant(
         "numerical_gradient",
@@ -380,6 +438,10 @@ MUTANTS = [
                 grad[idx] = (f(x_plus) - f(x_minus)) / (2 * eps)
             return grad
     """,
+        diagnosis=(
+            "Похоже, `x` не превращён в массив `float`: со списком или числом индексы `idx` и "
+            "`.copy()` не работают"
+        ),
     ),
     Mutant(
         "numerical_gradient",
@@ -392,6 +454,10 @@ MUTANTS = [
                 return 3 * x ** 2 + eps ** 2
             return 2 * x
     """,
+        diagnosis=(
+            "Похоже, градиент не считается разностями `f`, а подставлен готовой формулой для "
+            "функций видимых проверок"
+        ),
     ),
     # --- relative_error
     Mutant(
@@ -403,6 +469,7 @@ MUTANTS = [
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
     """,
+        diagnosis="Похоже, берётся среднее по элементам, а не максимум",
     ),
     Mutant(
         "relative_error",
@@ -413,6 +480,7 @@ MUTANTS = [
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.max(np.abs(a - b)))
     """,
+        diagnosis="Похоже, это абсолютная ошибка `max |a − b|` без деления на `|a| + |b|`",
     ),
     Mutant(
         "relative_error",
@@ -423,6 +491,9 @@ MUTANTS = [
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
     """,
+        diagnosis=(
+            "Похоже, в знаменателе нет нижней границы `1e-8`, и для двух нулей получается `0 / 0`"
+        ),
     ),
     Mutant(
         "relative_error",
@@ -433,6 +504,7 @@ MUTANTS = [
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))))
     """,
+        diagnosis="Похоже, в знаменателе `|a + b|`, а не сумма модулей `|a| + |b|`",
     ),
     Mutant(
         "relative_error",
@@ -443,6 +515,9 @@ MUTANTS = [
             a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
             return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b)))))
     """,
+        diagnosis=(
+            "Похоже, в знаменателе максимум модулей `max(|a|, |b|)`, а не их сумма `|a| + |b|`"
+        ),
     ),
     Mutant(
         "relative_error",
@@ -454,6 +529,7 @@ MUTANTS = [
             err = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
             return np.max(err, keepdims=True).reshape(1)
     """,
+        diagnosis="Похоже, возвращается массив из одного элемента, а не число Python `float`",
     ),
     Mutant(
         "relative_error",
@@ -465,6 +541,10 @@ MUTANTS = [
             b = np.ravel(np.asarray(b, dtype=float))[:4]
             return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
     """,
+        diagnosis=(
+            "Похоже, максимум берётся не по всем элементам `a` и `b`, а только по части, "
+            "подогнанной под видимые проверки"
+        ),
     ),
     # --- init_params
     Mutant(
@@ -478,6 +558,10 @@ MUTANTS = [
             W1 = rng.standard_normal((n_in, n_hidden)) * np.sqrt(2 / n_in)
             return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
     """,
+        diagnosis=(
+            "Похоже, `W2` берётся из генератора раньше `W1`, а порядок вызовов — сначала `W1`, "
+            "потом `W2`"
+        ),
     ),
     Mutant(
         "init_params",
@@ -490,6 +574,10 @@ MUTANTS = [
             W2 = rng.standard_normal((n_out, n_hidden)) * np.sqrt(2 / n_hidden)
             return {"W1": W1, "b1": np.zeros((n_hidden, 1)), "W2": W2, "b2": np.zeros((n_out, 1))}
     """,
+        diagnosis=(
+            "Похоже, веса хранятся транспонированными (`W1` формы `(n_hidden, n_in)`), а смещения "
+            "— столбцами"
+        ),
     ),
     Mutant(
         "init_params",
@@ -502,6 +590,10 @@ MUTANTS = [
             W2 = rng.standard_normal((n_hidden, n_out)) * np.sqrt(2 / n_hidden)
             return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
     """,
+        diagnosis=(
+            "Похоже, `W1` масштабируется на `√(2 / n_hidden)`, а не на `√(2 / n_in)` — по числу "
+            "входов слоя"
+        ),
     ),
     Mutant(
         "init_params",
@@ -514,6 +606,10 @@ MUTANTS = [
             W2 = rng.standard_normal((n_hidden, n_out)) * np.sqrt(2 / n_in)
             return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
     """,
+        diagnosis=(
+            "Похоже, `W2` масштабируется на `√(2 / n_in)`, а не на `√(2 / n_hidden)` — по числу "
+            "входов своего слоя"
+        ),
     ),
     Mutant(
         "init_params",
@@ -526,6 +622,9 @@ MUTANTS = [
             W2 = rng.standard_normal((n_hidden, n_out)) * np.sqrt(2 / n_hidden)
             return {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
     """,
+        diagnosis=(
+            "Похоже, генератор создан с зерном из видимой проверки, а не с переданным `seed`"
+        ),
     ),
     # --- forward
     Mutant(
@@ -541,6 +640,7 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis="Похоже, в скрытом слое сигмоида, а не ReLU",
     ),
     Mutant(
         "forward",
@@ -555,6 +655,9 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2.T, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis=(
+            "Похоже, `A2` возвращается транспонированным, формы `(n_out, m)`, а не `(m, n_out)`"
+        ),
     ),
     Mutant(
         "forward",
@@ -569,6 +672,7 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis="Похоже, смещения `b1`, `b2` не прибавлены к предактивациям `Z1`, `Z2`",
     ),
     Mutant(
         "forward",
@@ -583,6 +687,10 @@ MUTANTS = [
             A2 = 1.0 / (1.0 + np.exp(-Z2))
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis=(
+            "Похоже, на выходе своя формула `1 / (1 + np.exp(-Z2))`, которая переполняется при "
+            "больших `|Z2|`, а не готовая `sigmoid`"
+        ),
     ),
     Mutant(
         "forward",
@@ -598,6 +706,7 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis="Похоже, ReLU применена на месте, и `cache['Z1']` затёрт значениями `A1`",
     ),
     Mutant(
         "forward",
@@ -612,6 +721,7 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2, {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis="Похоже, в `cache` лишний ключ `X`: нужны ровно `Z1`, `A1`, `Z2`, `A2`",
     ),
     Mutant(
         "forward",
@@ -626,6 +736,10 @@ MUTANTS = [
             A2 = sigmoid(Z2)
             return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     """,
+        diagnosis=(
+            "Похоже, выходной слой посчитан только для числа выходов из видимых проверок, а не для "
+            "любого `n_out`"
+        ),
     ),
     # --- backward
     Mutant(
@@ -642,6 +756,9 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, `dZ2 = A2 − Y` не поделён на `N = A2.size`: потеря — среднее, а не сумма"
+        ),
     ),
     Mutant(
         "backward",
@@ -657,6 +774,10 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": dZ1.T @ X, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, градиенты `W1`, `W2` транспонированы и не совпадают по форме со своими "
+            "параметрами"
+        ),
     ),
     Mutant(
         "backward",
@@ -672,6 +793,7 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=1), "W2": dW2, "b2": dZ2.sum(axis=1)}
     """,
+        diagnosis="Похоже, градиенты смещений суммируются по `axis=1`, а не по примерам `axis=0`",
     ),
     Mutant(
         "backward",
@@ -687,6 +809,10 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, в `dZ1` умножается на саму ReLU `relu(Z1)`, а не на её производную "
+            "`relu_grad(Z1)`"
+        ),
     ),
     Mutant(
         "backward",
@@ -702,6 +828,10 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, `dZ2` делится на число примеров `m`, а не на число элементов "
+            "`A2.size = m · n_out`"
+        ),
     ),
     Mutant(
         "backward",
@@ -716,6 +846,10 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, `Y` формы `(m,)` не приведён к форме `A2`, и `A2 − Y` получается формы "
+            "`(m, m)`"
+        ),
     ),
     Mutant(
         "backward",
@@ -731,6 +865,10 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, `dZ2` вычисляется на месте в `cache['A2']` (`-=`, `/=`), и массив кэша "
+            "портится"
+        ),
     ),
     Mutant(
         "backward",
@@ -746,6 +884,9 @@ MUTANTS = [
             dZ1 = (dZ2 @ params["W2"].T) * relu_grad(cache["Z1"])
             return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": dW2, "b2": dZ2.sum(axis=0)}
     """,
+        diagnosis=(
+            "Похоже, `N` задано через размер пакета из видимых проверок, а не взято из `A2.size`"
+        ),
     ),
     # --- gradient_descent
     Mutant(
@@ -763,6 +904,7 @@ MUTANTS = [
                     params[key] += lr * grads[key]
             return losses
     """,
+        diagnosis="Похоже, шаг сделан по градиенту (`+=`), а не против него (`-=`)",
     ),
     Mutant(
         "gradient_descent",
@@ -779,6 +921,10 @@ MUTANTS = [
                     params[key] = params[key] - lr * grads[key]
             return losses
     """,
+        diagnosis=(
+            "Похоже, параметры заменяются новыми массивами (`params[key] = …`), а не обновляются "
+            "на месте"
+        ),
     ),
     Mutant(
         "gradient_descent",
@@ -795,6 +941,9 @@ MUTANTS = [
                     params[key] -= lr * grads[key]
             return losses
     """,
+        diagnosis=(
+            "Похоже, шаг делается только для `W1`, `W2`, а смещения `b1`, `b2` не обновляются"
+        ),
     ),
     Mutant(
         "gradient_descent",
@@ -811,6 +960,7 @@ MUTANTS = [
                 losses.append(binary_cross_entropy(Y, forward(X, params)[0]))
             return losses
     """,
+        diagnosis="Похоже, потеря записывается после шага, а не до него",
     ),
     Mutant(
         "gradient_descent",
@@ -827,6 +977,7 @@ MUTANTS = [
                     params[key] -= lr * grads[key]
             return losses
     """,
+        diagnosis="Похоже, потери возвращаются массивом NumPy, а не списком Python",
     ),
     Mutant(
         "gradient_descent",
@@ -843,5 +994,8 @@ MUTANTS = [
                     params[key] -= lr * grads[key]
             return losses
     """,
+        diagnosis=(
+            "Похоже, число эпох задано числом из видимой проверки, а не аргументом `n_epochs`"
+        ),
     ),
 ]
