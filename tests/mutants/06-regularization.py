@@ -18,6 +18,10 @@ MUTANTS = [
             train_idx = order[n_val + n_test:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis=(
+            "Похоже, валидация берётся из начала перестановки, а первыми должны идти `n_test` "
+            "индексов теста"
+        ),
     ),
     Mutant(
         "train_val_test_split",
@@ -33,6 +37,7 @@ MUTANTS = [
             train_idx = order[n_test + n_val:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis="Похоже, размеры частей округляются вниз (`int`), а не встроенной `round`",
     ),
     # --- l2_penalty
     Mutant(
@@ -43,6 +48,10 @@ MUTANTS = [
         def l2_penalty(params, lam):
             return float(lam * sum(np.sum(np.square(v)) for v in params.values()))
     """,
+        diagnosis=(
+            "Похоже, штрафуются и смещения, а сумма квадратов нужна только по матрицам весов "
+            "(ключи на `W`)"
+        ),
     ),
     Mutant(
         "l2_penalty",
@@ -53,6 +62,10 @@ MUTANTS = [
             weights = [v for k, v in params.items() if k.startswith("W")]
             return float(lam / 2 * sum(np.sum(np.square(w)) for w in weights))
     """,
+        diagnosis=(
+            "Похоже, штраф взят с множителем ½ (`lam / 2`), а в курсе, как в Keras, это `lam * "
+            "сумма W²`"
+        ),
     ),
     Mutant(
         "l2_penalty",
@@ -62,6 +75,7 @@ MUTANTS = [
         def l2_penalty(params, lam):
             return float(lam * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2)))
     """,
+        diagnosis="Похоже, в сумму входят только `W1` и `W2`, а не все ключи, начинающиеся на `W`",
     ),
     # --- l2_grad
     Mutant(
@@ -72,6 +86,7 @@ MUTANTS = [
         def l2_grad(params, lam):
             return {k: 2.0 * lam * np.asarray(v, dtype=float) for k, v in params.items()}
     """,
+        diagnosis="Похоже, градиент штрафа посчитан и для смещений, а для них нужны нули",
     ),
     Mutant(
         "l2_grad",
@@ -83,6 +98,7 @@ MUTANTS = [
                 k: (lam * v if k.startswith("W") else np.zeros_like(v)) for k, v in params.items()
             }
     """,
+        diagnosis="Похоже, градиент штрафа без множителя 2: `lam * W` вместо `2 * lam * W`",
     ),
     Mutant(
         "l2_grad",
@@ -93,6 +109,7 @@ MUTANTS = [
             return {"W1": 2 * lam * params["W1"], "b1": np.zeros_like(params["b1"]),
                     "W2": 2 * lam * params["W2"], "b2": np.zeros_like(params["b2"])}
     """,
+        diagnosis="Похоже, ключи словаря градиентов перечислены в коде, а не взяты из `params`",
     ),
     # --- dropout_forward
     Mutant(
@@ -105,6 +122,9 @@ MUTANTS = [
             mask = rng.random(A.shape) < keep_prob
             return A * mask, mask
     """,
+        diagnosis=(
+            "Похоже, оставленные значения не делятся на `keep_prob`: dropout не инвертированный"
+        ),
     ),
     Mutant(
         "dropout_forward",
@@ -116,6 +136,9 @@ MUTANTS = [
             mask = rng.random(A.shape) < 1 - keep_prob
             return A * mask / (1 - keep_prob), mask
     """,
+        diagnosis=(
+            "Похоже, `keep_prob` понимается как доля выключаемых нейронов, а это доля оставляемых"
+        ),
     ),
     Mutant(
         "dropout_forward",
@@ -127,6 +150,9 @@ MUTANTS = [
             mask = np.random.default_rng(0).random(A.shape) < keep_prob
             return A * mask / keep_prob, mask
     """,
+        diagnosis=(
+            "Похоже, внутри функции создаётся новый генератор, а не используется переданный `rng`"
+        ),
     ),
     Mutant(
         "dropout_forward",
@@ -140,6 +166,7 @@ MUTANTS = [
                 return A, mask
             return np.asarray(A, dtype=float) * mask / keep_prob, mask
     """,
+        diagnosis="Похоже, `A` меняется на месте (`A *= …`), а вернуть нужно новый массив",
     ),
     # --- early_stopping
     Mutant(
@@ -160,6 +187,10 @@ MUTANTS = [
                 self.epoch += 1
                 return self.wait > self.patience
     """,
+        diagnosis=(
+            "Похоже, остановка наступает, только когда счётчик больше `patience`, а не когда он `≥ "
+            "patience`"
+        ),
     ),
     Mutant(
         "early_stopping",
@@ -179,6 +210,7 @@ MUTANTS = [
                 self.wait += 1
                 return self.wait >= self.patience
     """,
+        diagnosis="Похоже, эпохи нумеруются с 1, а не с 0: `best_epoch` на единицу больше",
     ),
     Mutant(
         "early_stopping",
@@ -199,6 +231,9 @@ MUTANTS = [
                 self.epoch += 1
                 return self.wait >= self.patience
     """,
+        diagnosis=(
+            "Похоже, `min_delta` не учитывается: улучшением считается любое уменьшение `val_loss`"
+        ),
     ),
     Mutant(
         "early_stopping",
@@ -219,6 +254,7 @@ MUTANTS = [
                 self.epoch += 1
                 return (not improved) and self.wait >= self.patience
     """,
+        diagnosis="Похоже, счётчик эпох без улучшения не обнуляется при улучшении",
     ),
     Mutant(
         "early_stopping",
@@ -239,6 +275,9 @@ MUTANTS = [
                 self.epoch += 1
                 return (not improved) and self.wait >= self.patience
     """,
+        diagnosis=(
+            "Похоже, значение, равное лучшему, считается улучшением (`<=`), а нужно строго меньше"
+        ),
     ),
     # --- confusion_matrix
     Mutant(
@@ -252,6 +291,10 @@ MUTANTS = [
             return np.array([[np.sum((t == 0) & (p == 0)), np.sum((t == 1) & (p == 0))],
                              [np.sum((t == 0) & (p == 1)), np.sum((t == 1) & (p == 1))]])
     """,
+        diagnosis=(
+            "Похоже, матрица транспонирована: строки должны быть истинным классом, а столбцы — "
+            "предсказанным"
+        ),
     ),
     Mutant(
         "confusion_matrix",
@@ -264,6 +307,10 @@ MUTANTS = [
             labels = np.unique(np.concatenate([t, p]))
             return np.array([[np.sum((t == a) & (p == b)) for b in labels] for a in labels])
     """,
+        diagnosis=(
+            "Похоже, классы берутся из данных (`np.unique`), и при одном классе матрица получается "
+            "не 2×2"
+        ),
     ),
     Mutant(
         "confusion_matrix",
@@ -275,6 +322,10 @@ MUTANTS = [
             p = np.asarray(y_pred).astype(int)
             return np.array([[np.sum((t == a) & (p == b)) for b in (0, 1)] for a in (0, 1)])
     """,
+        diagnosis=(
+            "Похоже, входы не приведены к форме `(m,)`, и `(m, 1)` с `(m,)` сравниваются всеми "
+            "парами"
+        ),
     ),
     # --- metrics
     Mutant(
@@ -301,6 +352,10 @@ MUTANTS = [
             p, r = precision(y_true, y_pred), recall(y_true, y_pred)
             return _safe_divide(2 * p * r, p + r)
     """,
+        diagnosis=(
+            "Похоже, точность и полнота перепутаны: точность — `TP / (TP + FP)`, полнота — `TP / "
+            "(TP + FN)`"
+        ),
     ),
     Mutant(
         "metrics",
@@ -325,6 +380,10 @@ MUTANTS = [
         def f1_score(y_true, y_pred):
             return (precision(y_true, y_pred) + recall(y_true, y_pred)) / 2
     """,
+        diagnosis=(
+            "Похоже, F1-мера посчитана как среднее арифметическое точности и полноты, а не "
+            "гармоническое"
+        ),
     ),
     Mutant(
         "metrics",
@@ -347,6 +406,10 @@ MUTANTS = [
             p, r = precision(y_true, y_pred), recall(y_true, y_pred)
             return float(2 * p * r / (p + r))
     """,
+        diagnosis=(
+            "Похоже, при нулевом знаменателе происходит деление на ноль (`nan` и предупреждение), "
+            "а нужно вернуть 0.0"
+        ),
     ),
     Mutant(
         "metrics",
@@ -372,6 +435,7 @@ MUTANTS = [
             p, r = precision(y_true, y_pred), recall(y_true, y_pred)
             return _safe_divide(2 * p * r, p + r)
     """,
+        diagnosis="Похоже, при нулевом знаменателе метрика равна 1.0, а по условию — 0.0",
     ),
     # --- roc_auc
     Mutant(
@@ -387,6 +451,7 @@ MUTANTS = [
                 raise ValueError("нужны оба класса")
             return float(np.mean(pos[:, None] > neg[None, :]))
     """,
+        diagnosis="Похоже, пары с равными оценками не учитываются, а каждая должна давать ½",
     ),
     Mutant(
         "roc_auc",
@@ -401,6 +466,9 @@ MUTANTS = [
                 raise ValueError("нужны оба класса")
             return float(np.mean(pos[:, None] >= neg[None, :]))
     """,
+        diagnosis=(
+            "Похоже, пары с равными оценками засчитываются целиком (`>=`), а каждая должна давать ½"
+        ),
     ),
     Mutant(
         "roc_auc",
@@ -414,6 +482,10 @@ MUTANTS = [
             wins = np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])
             return float(wins / max(1, len(pos) * len(neg)))
     """,
+        diagnosis=(
+            "Похоже, при одном классе в `y_true` функция возвращает число, а должна выбрасывать "
+            "`ValueError`"
+        ),
     ),
     Mutant(
         "roc_auc",
@@ -426,6 +498,10 @@ MUTANTS = [
                 raise ValueError("нужны оба класса")
             return float(np.mean((np.asarray(scores).reshape(-1) >= 0.5) == y_true))
     """,
+        diagnosis=(
+            "Похоже, вы считаете долю верных ответов при пороге 0.5, а не AUC по парам «единица, "
+            "ноль»"
+        ),
     ),
 ]
 
@@ -447,6 +523,10 @@ MUTANTS += [
             train_idx = order[n_test + n_val:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis=(
+            "Похоже, половины округляются вверх (`int(x + 0.5)`), а встроенная `round` округляет "
+            "половину к чётному"
+        ),
     ),
     Mutant(
         "train_val_test_split",
@@ -462,6 +542,7 @@ MUTANTS += [
             return (X[n_test + n_val:], X[n_test:n_test + n_val], X[:n_test],
                     y[n_test + n_val:], y[n_test:n_test + n_val], y[:n_test])
     """,
+        diagnosis="Похоже, `X` и `y` перемешиваются на месте, а входные массивы менять нельзя",
     ),
     Mutant(
         "train_val_test_split",
@@ -477,6 +558,10 @@ MUTANTS += [
             train_idx = order[n_test + n_val:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis=(
+            "Похоже, `y` вытягивается в одномерный массив, и при `y` формы `(m, 1)` части теряют "
+            "второе измерение"
+        ),
     ),
     Mutant(
         "train_val_test_split",
@@ -490,6 +575,7 @@ MUTANTS += [
             idx = [order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]]
             return [X[i] for i in idx] + [y[i] for i in idx]
     """,
+        diagnosis="Похоже, функция возвращает список, а не кортеж",
     ),
     Mutant(
         "train_val_test_split",
@@ -504,6 +590,7 @@ MUTANTS += [
             train_idx = order[n_test + n_val:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis="Похоже, зерно задано числом, а не взято из аргумента `seed`",
     ),
     Mutant(
         "train_val_test_split",
@@ -519,6 +606,9 @@ MUTANTS += [
             train_idx = order[n_test + n_val:]
             return X[train_idx], X[val_idx], X[test_idx], y[train_idx], y[val_idx], y[test_idx]
     """,
+        diagnosis=(
+            "Похоже, `X` приводится к двумерной форме, а части должны сохранять форму строк входа"
+        ),
     ),
     # --- l2_penalty
     Mutant(
@@ -534,6 +624,7 @@ MUTANTS += [
                     total += value.sum()
             return float(lam * total)
     """,
+        diagnosis="Похоже, веса возводятся в квадрат на месте (`**=`), и `params` меняется",
     ),
     Mutant(
         "l2_penalty",
@@ -544,6 +635,7 @@ MUTANTS += [
             total = sum(np.sum(v**2) for k, v in params.items() if k.startswith("W"))
             return lam * np.array([total])
     """,
+        diagnosis="Похоже, функция возвращает массив NumPy, а не число `float`",
     ),
     Mutant(
         "l2_penalty",
@@ -554,6 +646,7 @@ MUTANTS += [
             keys = [key for key in ("W1", "W2", "W3") if key in params]
             return float(lam * sum(np.sum(params[key] ** 2) for key in keys))
     """,
+        diagnosis="Похоже, ключи весов перечислены в коде, а не отобраны по началу имени `W`",
     ),
     # --- l2_grad
     Mutant(
@@ -571,6 +664,10 @@ MUTANTS += [
                     grads[key] = np.zeros_like(value)
             return grads
     """,
+        diagnosis=(
+            "Похоже, веса умножаются на месте (`*=`), и `params` меняется, а нужно вернуть новые "
+            "массивы"
+        ),
     ),
     Mutant(
         "l2_grad",
@@ -580,6 +677,9 @@ MUTANTS += [
         def l2_grad(params, lam):
             return {key: 2 * lam * value for key, value in params.items() if key.startswith("W")}
     """,
+        diagnosis=(
+            "Похоже, в словаре градиентов нет ключей смещений, а для них нужны нули той же формы"
+        ),
     ),
     # --- dropout_forward
     Mutant(
@@ -591,6 +691,10 @@ MUTANTS += [
             mask = rng.random(A.shape) < keep_prob
             return mask / keep_prob, mask
     """,
+        diagnosis=(
+            "Похоже, результат не зависит от `A`: возвращается `mask / keep_prob`, а не `A * mask "
+            "/ keep_prob`"
+        ),
     ),
     Mutant(
         "dropout_forward",
@@ -601,6 +705,7 @@ MUTANTS += [
             dropped = rng.random(A.shape) >= keep_prob
             return A * ~dropped / keep_prob, dropped
     """,
+        diagnosis="Похоже, маска отмечает выключенные нейроны, а должна отмечать оставленные",
     ),
     Mutant(
         "dropout_forward",
@@ -611,6 +716,9 @@ MUTANTS += [
             mask = np.random.default_rng(1).random(A.shape) < keep_prob
             return A * mask / keep_prob, mask
     """,
+        diagnosis=(
+            "Похоже, внутри функции создаётся новый генератор, а не используется переданный `rng`"
+        ),
     ),
     Mutant(
         "dropout_forward",
@@ -622,6 +730,10 @@ MUTANTS += [
             mask = rng.random(A.shape) < keep_prob
             return A * mask / keep_prob, mask
     """,
+        diagnosis=(
+            "Похоже, `A` приводится к двумерной форме, а `A_dropped` должен иметь ту же форму, что "
+            "`A`"
+        ),
     ),
     # --- early_stopping
     Mutant(
@@ -643,6 +755,10 @@ MUTANTS += [
                 self.epoch += 1
                 return self.wait == self.patience
     """,
+        diagnosis=(
+            "Похоже, `True` возвращается только при счётчике, равном `patience`, а не при `≥ "
+            "patience`"
+        ),
     ),
     Mutant(
         "early_stopping",
@@ -665,6 +781,10 @@ MUTANTS += [
                 self.epoch += 1
                 return (not improved) and self.wait >= self.patience
     """,
+        diagnosis=(
+            "Похоже, лучшее значение обновляется при любом уменьшении, а не только при улучшении "
+            "больше чем на `min_delta`"
+        ),
     ),
     Mutant(
         "early_stopping",
@@ -685,6 +805,10 @@ MUTANTS += [
                 self.epoch += 1
                 return bool(self.patience) and (not improved) and self.wait >= self.patience
     """,
+        diagnosis=(
+            "Похоже, правило остановки работает не при всех `patience ≥ 0` из условия, а лишь при "
+            "значениях видимых проверок"
+        ),
     ),
     # --- confusion_matrix
     Mutant(
@@ -697,6 +821,7 @@ MUTANTS += [
             p = np.asarray(y_pred).reshape(-1)
             return np.bincount(2 * t + p, minlength=4).reshape(2, 2)
     """,
+        diagnosis="Похоже, метки не приводятся к `int`, и `np.bincount` падает на метках `float`",
     ),
     Mutant(
         "confusion_matrix",
@@ -710,6 +835,7 @@ MUTANTS += [
             np.add.at(cm, (t, p), 1)
             return cm
     """,
+        diagnosis="Похоже, количества хранятся в типе `uint8`, и после 255 счёт переполняется",
     ),
     # --- metrics
     Mutant(
@@ -735,6 +861,10 @@ MUTANTS += [
             p, r = precision(y_true, y_pred), recall(y_true, y_pred)
             return _safe_divide(2 * p * r, p + r)
     """,
+        diagnosis=(
+            "Похоже, в `accuracy` входы не приведены к форме `(m,)`, и `(m, 1)` с `(m,)` "
+            "сравниваются всеми парами"
+        ),
     ),
     Mutant(
         "metrics",
@@ -760,6 +890,7 @@ MUTANTS += [
             p, r = precision(y_true, y_pred), recall(y_true, y_pred)
             return _safe_divide(2 * p * r, p + r)
     """,
+        diagnosis="Похоже, метрики возвращаются как `np.float32`, а не как число Python `float`",
     ),
     Mutant(
         "metrics",
@@ -789,6 +920,10 @@ MUTANTS += [
                 return 4 / 7
             return (p + r) / 2
     """,
+        diagnosis=(
+            "Похоже, F1-мера — среднее арифметическое точности и полноты, а ответ видимого примера "
+            "подставлен вручную"
+        ),
     ),
     # --- roc_auc
     Mutant(
@@ -805,6 +940,7 @@ MUTANTS += [
             wins = np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])
             return float(wins / (len(pos) * len(neg)))
     """,
+        diagnosis="Похоже, сообщение `ValueError` написано не по-русски",
     ),
     Mutant(
         "roc_auc",
@@ -820,6 +956,10 @@ MUTANTS += [
             wins = np.sum(pos[:, None] > neg[None, :]) + 0.5 * np.sum(pos[:, None] == neg[None, :])
             return float(wins / (len(pos) * len(neg)))
     """,
+        diagnosis=(
+            "Похоже, входы не приведены к форме `(m,)`, и при `y_true` формы `(m, 1)` выбор оценок "
+            "по классам падает"
+        ),
     ),
     Mutant(
         "roc_auc",
@@ -837,5 +977,9 @@ MUTANTS += [
             fpr = np.r_[0.0, [np.mean(neg >= th) for th in thresholds], 1.0]
             return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
     """,
+        diagnosis=(
+            "Похоже, ROC-кривая строится по заданной сетке порогов, а не по самим оценкам: AUC "
+            "верен лишь для оценок на этой сетке"
+        ),
     ),
 ]
