@@ -6,13 +6,15 @@ c.CourseDirectory.course_id = "neuro-from-scratch"
 # Instructor source notebooks (solutions + visible and hidden tests) and the student release.
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-# The hidden-test reference lives beside each solution notebook and never reaches the release.
+# The hidden-test reference and the diagnoses of hidden keys live beside each solution notebook
+# and never reach the release (the build releases the visible part of diagnoses.json itself).
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "*.pyc",
     "__pycache__",
     "feedback",
     "reference.json",
+    "diagnoses.json",
 ]
 
 # One per-cell timeout (seconds) for grading and for nbval in CI (tests/conftest.py reads it).

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from . import diagnoses as _diagnoses
 from . import reference as _reference
 
 __all__ = [
@@ -95,9 +96,15 @@ def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
     ``actual`` and ``expected`` are callables, so nothing is computed in the plain mode. Only
     checks called by a cell's top-level code record or report (:func:`_called_by_cell_code`).
     """
-    if not (os.environ.get(RECORD_ENV) or os.environ.get(EMIT_ENV)) or not _called_by_cell_code():
+    global _current
+    _current = None
+    if not _called_by_cell_code():
         return
     record_to = os.environ.get(RECORD_ENV)
+    if not (record_to or os.environ.get(EMIT_ENV)):
+        # The student's own run: remember which check this is, to diagnose it if it fails.
+        _current = (_cell_ordinal(), check, actual, options)
+        return
     if record_to:
         entry = {"check": check, "expected": _reference.encode(expected()), "options": options}
         with open(record_to, "a", encoding="utf-8") as f:
@@ -106,6 +113,52 @@ def _report(check: str, actual: Any, expected: Any, **options: Any) -> None:
         # Both sides: an expected side may depend on the student's results (e.g. "X and y were
         # permuted together"). The tolerances are the build's, never reported.
         _emit({"check": check, "actual": _safely(actual), "expected": _safely(expected, _plain)})
+
+
+# The check running now in a student's own run: (its place in the cell, check, actual, options).
+_current: tuple | None = None
+_cell = {"count": None, "digest": "", "next": 0}
+
+
+def _cell_ordinal() -> tuple[str, int]:
+    """(digest of the running cell's source, how many checks it made before this one)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        count, source = shell.execution_count, shell.history_manager.input_hist_raw[-1]
+    except Exception:  # not in IPython, or no history: no diagnosis, nothing else changes
+        return "", -1
+    if _cell["count"] != count:
+        _cell.update(count=count, digest=_diagnoses.cell_digest(source), next=0)
+    _cell["next"] += 1
+    return _cell["digest"], _cell["next"] - 1
+
+
+def _diagnosis() -> str | None:
+    """The likely mistake behind the check failing now, from the release's diagnoses file."""
+    if _current is None:
+        return None
+    (digest, index), check, actual, options = _current
+    if index < 0:
+        return None
+    path = Path.cwd() / _diagnoses.DIAGNOSES_FILENAME
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    if _loaded_diagnoses.get(path, (None,))[0] != stamp:
+        _loaded_diagnoses[path] = (stamp, _diagnoses.load(path))
+    try:
+        value = _reference.decode(_safely(actual))
+        return _diagnoses.for_visible(
+            _loaded_diagnoses[path][1], digest, index, check, value, options
+        )
+    except Exception:  # help only: a diagnosis never breaks a check
+        return None
+
+
+_loaded_diagnoses: dict[Path, tuple] = {}
 
 
 def _safely(side, then=lambda x: x) -> Any:
@@ -188,7 +241,11 @@ def _cell_line(tb) -> str | None:
 
 def _fail(name: str, lines: list[str], hint: str | None) -> None:
     __tracebackhide__ = True
-    text = [f"Проверка не пройдена: {name}"] + [f"  {line}" for line in lines]
+    text = [f"Проверка не пройдена: {name}"]
+    diagnosis = _diagnosis()
+    if diagnosis:
+        text.append(diagnosis)
+    text += [f"  {line}" for line in lines]
     if hint:
         text.append(f"Подсказка: {hint}")
     raise CheckFailed("\n".join(text))

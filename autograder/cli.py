@@ -11,6 +11,7 @@ from .build import release
 from .build.course import Course
 from .build.nbgrader_cmd import nbgrader_env
 from .build.publish import publish
+from .diagnoses import DIAGNOSES_FILENAME
 from .errors import CourseError
 
 
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         "check-release", help="fail if notebooks/ or a reference is out of sync with solutions/"
     )
     p_check.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
+    p_diagnose = sub.add_parser(
+        "diagnose",
+        help="run the mutant catalogue (tests/mutants/) on every check: solutions/A/diagnoses.json",
+    )
+    p_diagnose.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: all")
     p_grade = sub.add_parser(
         "grade", help="grade a class: gradebook, grades.csv, exercises.csv, feedback, report"
     )
@@ -92,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the grader's own work and cache, which hold the restored hidden tests "
         "(default: .autograder-state/ in the course root; never inside --out)",
     )
+    p_grade.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="execute the submissions on a Dask cluster: a running scheduler (tcp://HOST:8786) "
+        "or local:N, a LocalCluster of N worker processes for this run (default: --jobs local "
+        "worker processes)",
+    )
     p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
     p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
     p_publish.add_argument("target", metavar="DIR", type=Path)
@@ -114,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                 print("note: no --binder-url: the README's Binder link is a placeholder")
             print(f"published {len(files)} files to {args.target}")
             return 0
+        if args.command == "diagnose":
+            from .build.diagnose import diagnose
+
+            for name, what in diagnose(course, args.assignments):
+                print(f"diagnosed {name}: {what}")
+            print("now run `autograder build` to put the visible diagnoses in the release")
+            return 0
         if args.command == "build":
             for name in release.build(course, args.assignments):
                 print(f"built {name}")
@@ -121,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         stale = release.check_release(course, args.assignments)
         if stale:
             for path in stale:
+                fix = "diagnose" if path.endswith(DIAGNOSES_FILENAME) else "build"
                 print(
-                    f"{path}: out of sync with solutions/ (run `autograder build`)", file=sys.stderr
+                    f"{path}: out of sync with solutions/ (run `autograder {fix}`)", file=sys.stderr
                 )
             return 1
         print("release and references are in sync with solutions/")
@@ -149,6 +171,7 @@ def _grade(course: Course, args) -> int:
         sandbox=args.sandbox,
         state=args.state,
         layout=args.layout,
+        scheduler=args.scheduler,
     )
     results = grade(course, args.assignment, args.submissions, args.out, opt)
     write_outputs(args.out, args.assignment, args.assignment, results)

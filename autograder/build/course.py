@@ -9,6 +9,7 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
+from ..diagnoses import DIAGNOSES_FILENAME
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
 
@@ -77,9 +78,9 @@ class Course:
 
     def copy_assignment(self, assignment: str, dest: Path) -> None:
         """Copy the assignment's source folder to ``dest``, as nbgrader would: without the files
-        nbgrader ignores and without the hidden-test reference."""
+        nbgrader ignores and without the hidden-test reference or diagnoses."""
         ignore = shutil.ignore_patterns(
-            *self.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME
+            *self.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME, DIAGNOSES_FILENAME
         )
         shutil.copytree(self.source_dir / assignment, dest, ignore=ignore)
 

@@ -1,21 +1,24 @@
 """``autograder publish DIR``: the student-only repository.
 
 It holds the release notebooks, the Binder environment, the checks package (``checks`` and the
-``reference`` comparison it uses — no pipeline, no values) and a student README: no solutions,
-hidden tests or reference values.
+``reference`` comparison it uses — no pipeline, no values), the visible checks' diagnoses and a
+student README: no solutions, hidden tests, reference values or diagnoses of hidden keys.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
+from .. import diagnoses
 from ..demos import HEADLESS_ENV
+from ..diagnoses import DIAGNOSES_FILENAME
 from ..errors import CourseError
 from .course import Course
 
-STUDENT_MODULES = ("__init__.py", "checks.py", "demos.py", "reference.py")
+STUDENT_MODULES = ("__init__.py", "checks.py", "demos.py", "diagnoses.py", "reference.py")
 # Markers of solutions, hidden tests and recorded reference values.
 FORBIDDEN = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", '"__ndarray__": true')
 
@@ -124,6 +127,10 @@ def publish(course: Course, target: Path, binder_url: str | None = None) -> list
     for path in written:
         text = path.read_text(encoding="utf-8", errors="replace")
         leaked = [marker for marker in FORBIDDEN if marker in text]
+        if path.name == DIAGNOSES_FILENAME:
+            # Mutants' values on the visible checks are public; anything more is not.
+            doc = json.loads(text)
+            leaked = sorted(set(doc) - set(diagnoses.visible_part(doc)))
         if leaked or path.name == "reference.json":
             shutil.rmtree(target)
             raise CourseError(path, f"would publish instructor-only content ({leaked})")

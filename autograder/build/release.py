@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import diagnoses
 from ..checks import RECORD_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME, differences, dump
@@ -69,6 +70,8 @@ def check_release(course: Course, assignments: list[str] | None = None) -> list[
             if not ref.is_file() or differences(ref.read_text(encoding="utf-8"), b.reference_text):
                 stale.append(_rel(course, ref))
             stale += [_rel(course, p) for p in _diff_tree(b.release, course.release_folder(name))]
+            if stale_diagnoses(course, name):
+                stale.append(_rel(course, course.source_dir / name / diagnoses.DIAGNOSES_FILENAME))
     for page in course.shared_files():
         released = course.release_dir / page.name
         if not released.is_file() or released.read_bytes() != page.read_bytes():
@@ -103,12 +106,31 @@ def _build_one(course: Course, name: str, work: Path) -> Built:
     leaked = [p for p in release.rglob("*") if fnmatch.fnmatch(p.name, REFERENCE_FILENAME)]
     if leaked:
         raise CourseError(label, "the release would contain the hidden-test reference")
+    _release_diagnoses(course, name, release)
     return Built(
         assignment=name,
         solution_text=notebooks.dumps(notebooks.normalise(solution, keep_outputs=True)),
         reference_text=dump(values, name, tolerances, checks, timing),
         release=release,
     )
+
+
+def _release_diagnoses(course: Course, name: str, release: Path) -> None:
+    """The visible part of ``autograder diagnose``'s file, for the student's own checks."""
+    doc = diagnoses.load(course.source_dir / name / diagnoses.DIAGNOSES_FILENAME)
+    if doc.get("visible"):
+        text = json.dumps(diagnoses.visible_part(doc), ensure_ascii=False, indent=1, sort_keys=True)
+        (release / diagnoses.DIAGNOSES_FILENAME).write_text(text + "\n", encoding="utf-8")
+
+
+def stale_diagnoses(course: Course, name: str) -> bool:
+    """Whether the assignment's diagnoses were made from another notebook or catalogue."""
+    from .diagnose import catalogue_file, inputs_digest
+
+    path = course.source_dir / name / diagnoses.DIAGNOSES_FILENAME
+    if not path.is_file():
+        return catalogue_file(course, name).is_file()
+    return diagnoses.load(path).get("inputs") != inputs_digest(course, name)
 
 
 def _execute_recording(course: Course, nb, run_dir: Path, label: str):

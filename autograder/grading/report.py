@@ -53,11 +53,21 @@ def write_outputs(out: Path, assignment: str, notebook: str, results: list[Stude
             w.writerow(_row(r.student, assignment, _num(r.score), _num(r.max_score)))
     with _open(out / "exercises.csv") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "exercise", "score", "max_score", "status", "reason"])
+        w.writerow(
+            ["student_id", "exercise", "score", "max_score", "status", "reason", "diagnosis"]
+        )
         for r in results:
             for e in r.exercises:
                 w.writerow(
-                    _row(r.student, e.name, _num(e.score), _num(e.max_score), e.status, e.reason)
+                    _row(
+                        r.student,
+                        e.name,
+                        _num(e.score),
+                        _num(e.max_score),
+                        e.status,
+                        e.reason,
+                        " / ".join(e.diagnoses),
+                    )
                 )
     # Moodle's grade import and Canvas's gradebook import both take an id column and a score.
     with _open(out / "lms.csv") as f:
@@ -99,6 +109,7 @@ def _cleaned(r: StudentResult) -> StudentResult:
             e,
             reason=clean(e.reason, 1000),
             details=[clean(d) for d in e.details],
+            diagnoses=[clean(d, 500) for d in e.diagnoses],
         )
         for e in r.exercises
     ]
@@ -128,6 +139,8 @@ def _report(assignment: str, results: list[StudentResult]) -> str:
     for name, items in per_ex.items():
         passed = sum(e.status == "passed" for e in items)
         common = Counter(e.reason for e in items if e.status != "passed" and e.reason)
+        # How many students made each mistake the catalogue knows: what to teach again.
+        mistakes = Counter(d for e in items if e.status != "passed" for d in e.diagnoses)
         rows.append(
             {
                 "name": name,
@@ -135,6 +148,7 @@ def _report(assignment: str, results: list[StudentResult]) -> str:
                 "total": len(items),
                 "rate": passed / len(items) if items else 0.0,
                 "common": common.most_common(3),
+                "mistakes": mistakes.most_common(),
             }
         )
     rows.sort(key=lambda row: row["rate"])

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import numpy as np
 
-from .. import checks
+from .. import checks, diagnoses
 from ..build import notebooks
 from ..checks import RECORD_MIME
 from ..reference import UNENCODABLE, Malformed, compare, decode, decode_untrusted
@@ -47,13 +47,14 @@ class Reference:
     values: dict[str, Any]  # expect key -> the solution's value
     tolerances: dict[str, tuple[float, float]]  # expect key -> (rtol, atol)
     checks: dict[str, list[dict]]  # visible test cell -> the expected side of each check
+    diagnoses: dict = field(default_factory=dict)  # autograder.diagnoses, hidden keys included
 
     @classmethod
     def load(cls, path: Path) -> Reference:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         values = {k: decode(v) for k, v in doc["values"].items()}
         tol = {k: (float(r), float(a)) for k, (r, a) in doc.get("tolerances", {}).items()}
-        return cls(values, tol, doc.get("checks", {}))
+        return cls(values, tol, doc.get("checks", {}), doc.get("diagnoses") or {})
 
     def keys_of(self, exercise: str) -> list[str]:
         return sorted(k for k in self.values if k.startswith(exercise + "/"))
@@ -81,7 +82,8 @@ def verify(nb: nbformat.NotebookNode, ref: Reference) -> dict[str, str]:
         if gid.endswith("-hidden"):
             problem = _hidden(gid.removesuffix("-hidden"), data, ref)
         elif gid in ref.checks:
-            problem = _visible(ref.checks[gid], data)
+            digest = diagnoses.cell_digest(cell.source)
+            problem = _visible(ref.checks[gid], data, ref.diagnoses, digest)
         else:  # a test cell with no recorded checks: nbgrader's own rules apply
             continue
         errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -154,7 +156,11 @@ def _hidden(exercise: str, reports: list, ref: Reference) -> str | None:
         rtol, atol = ref.tolerances.get(key, (1e-6, 1e-9))
         problem = _unencodable(value) or compare(ref.values[key], value, rtol, atol)
         if problem:
-            return f"{HIDDEN_PREFIX} {key!r} не пройдена: {problem}"
+            # The diagnosis names the mistake, never the input or the expected value.
+            likely = diagnoses.for_hidden(ref.diagnoses, key, value, rtol, atol)
+            return diagnoses.with_diagnosis(
+                f"{HIDDEN_PREFIX} {key!r} не пройдена: {problem}", likely
+            )
     return None
 
 
@@ -172,7 +178,7 @@ def _unencodable(value: Any) -> str | None:
 # --- visible tests --------------------------------------------------------------------------------
 
 
-def _visible(recorded: list[dict], reports: list) -> str | None:
+def _visible(recorded: list[dict], reports: list, diag: dict, digest: str) -> str | None:
     for index, want in enumerate(recorded):
         name = want["options"].get("name", "результат")
         if index >= len(reports):
@@ -192,9 +198,12 @@ def _visible(recorded: list[dict], reports: list) -> str | None:
             expected = decode_untrusted(report["expected"])
         except Malformed as e:
             return f"Проверка «{name}»: результат не читается ({e})"
-        problem = _recheck(want, actual, expected)
+        problem = recheck(want, actual, expected)
         if problem:
-            return problem
+            likely = diagnoses.for_visible(
+                diag, digest, index, want["check"], actual, want["options"]
+            )
+            return diagnoses.with_diagnosis(problem, likely)
     if len(reports) > len(recorded):
         return f"лишние результаты проверок: {len(reports)} вместо {len(recorded)}"
     return None
@@ -207,7 +216,7 @@ class _Shape:
         self.shape = tuple(shape)
 
 
-def _recheck(want: dict, actual: Any, expected: Any) -> str | None:
+def recheck(want: dict, actual: Any, expected: Any) -> str | None:
     """Run the same check again, here, on the reported sides, with the build's options."""
     check, opts = want["check"], dict(want["options"])
     name = opts.get("name", "результат")
