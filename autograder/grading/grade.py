@@ -83,6 +83,7 @@ class Options:
     sandbox: str = "auto"  # auto | require | off
     state: Path | None = None  # the grader's own work and cache (default: under the course)
     layout: str = "auto"  # auto | folders | lms
+    scheduler: str | None = None  # a Dask scheduler address or local:N; None: the local pool
 
 
 # Part of every cache key: a result cached by an older grader is executed again.
@@ -106,6 +107,16 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
     reference = course.reference_file(assignment)
     if not reference.is_file():
         raise CourseError(reference, "missing: run `autograder build` first")
+    if not opt.scheduler:
+        return _grade(course, assignment, submissions, out, opt, reference, None)
+    from .distributed import connect  # dask is imported only when it is used
+
+    # The Dask client lives for the whole run (every attempt); a LocalCluster closes with it.
+    with connect(opt.scheduler) as cluster:
+        return _grade(course, assignment, submissions, out, opt, reference, cluster)
+
+
+def _grade(course, assignment, submissions, out, opt, reference, cluster):
     out.mkdir(parents=True, exist_ok=True)
     _setup_log(out / "grade.log")
     db_url = opt.db_url or f"sqlite:///{course.root / 'gradebook.db'}"
@@ -147,6 +158,8 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         )
         log.warning(warning)
         print(warning, file=sys.stderr)
+    if cluster is not None:
+        cluster.check_workers(sandbox, opt.sandbox)
     salt = hashlib.sha256(
         CACHE_VERSION.encode()
         + notebooks.dumps(template).encode()
@@ -214,12 +227,13 @@ def grade(course: Course, assignment: str, submissions: Path, out: Path, opt: Op
         failed: list[tuple[Prepared, str, str]] = []
         # A retry runs each submission in a pool of its own: one that keeps killing its worker
         # cannot take anybody else's down with it.
-        groups = [pending] if attempt == 0 else [[one] for one in pending]
+        # On Dask the scheduler already keeps a dying worker's task from taking others down.
+        groups = [pending] if attempt == 0 or cluster else [[one] for one in pending]
         outcomes = (
             outcome
             for group in groups
             for outcome in _execute_all(
-                group, course, assignment, work, env, limits, sandbox, reference, opt
+                group, course, assignment, work, env, limits, sandbox, reference, opt, cluster
             )
         )
         for p, key, result in outcomes:
@@ -279,8 +293,21 @@ def time_limits(course: Course, reference: Path, opt: Options) -> Limits:
     return Limits(cell, budget, memory, opt.output_bytes)
 
 
-def _execute_all(pending, course, assignment, work, env, limits, sandbox, reference, opt):
-    """Execute ``pending`` in a fresh pool; yield (prepared, key, result or failure text)."""
+def _execute_all(
+    pending, course, assignment, work, env, limits, sandbox, reference, opt, cluster=None
+):
+    """Execute ``pending`` in a fresh pool (or as tasks on the Dask ``cluster``); yield
+    (prepared, key, result or failure text)."""
+    if cluster is not None:
+        bar = tqdm(total=len(pending), disable=opt.quiet, unit="работ", desc=assignment)
+        try:
+            data = course.source_dir / assignment
+            yield from cluster.execute(
+                pending, data, env, limits, sandbox, opt.sandbox, reference, bar
+            )
+        finally:
+            bar.close()
+        return
     # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
     # the parent holds no kernel, zmq context or thread yet.
     ctx = multiprocessing.get_context("fork")
