@@ -39,6 +39,7 @@ from ..checks import EMIT_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
 from .collect import collect
+from .dblock import gradebook_lock
 from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
@@ -354,8 +355,8 @@ def _setup_log(path: Path) -> None:
 
 
 def _check_db(db_url: str) -> None:
-    try:
-        with Gradebook(db_url):
+    try:  # under the lock: a first run creates the tables, a second must not race it
+        with gradebook_lock(db_url), Gradebook(db_url):
             pass
     except Exception as e:
         raise CourseError(db_url, f"database unreachable: {str(e).splitlines()[0]}") from None
@@ -363,7 +364,9 @@ def _check_db(db_url: str) -> None:
 
 def _register_assignment(course: Course, assignment: str, db_url: str, work: Path):
     """Record the assignment in the gradebook (generate_assignment); return the template."""
-    released = sorted(generate_release(course, assignment, work / "course", db_url).glob("*.ipynb"))
+    with gradebook_lock(db_url):
+        released = generate_release(course, assignment, work / "course", db_url)
+    released = sorted(released.glob("*.ipynb"))
     if len(released) != 1:
         raise CourseError(course.source_dir / assignment, "an assignment must have one notebook")
     return nbformat.read(released[0], as_version=4), released[0].stem
@@ -423,9 +426,15 @@ def _not_run(nb, why: str) -> dict:
 def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> bool:
     """Write one student's autograded notebook (or a zero, for ``nb=None``) into the gradebook.
 
-    Only the main process calls this: SQLite takes one writer at a time. Returns False (after
-    recording zeros) when nbgrader refuses the notebook: one student never stops the class.
+    Only the main process calls this: SQLite takes one writer at a time; on PostgreSQL another
+    run may write too, so each write holds the gradebook lock. Returns False (after recording
+    zeros) when nbgrader refuses the notebook: one student never stops the class.
     """
+    with gradebook_lock(db_url):
+        return _save_locked(db_url, assignment, notebook_id, student, nb)
+
+
+def _save_locked(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> bool:
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(student)
         gb.update_or_create_submission(assignment, student)
@@ -448,7 +457,7 @@ def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> b
         SaveAutoGrades().preprocess(nb, res)
     except Exception as e:
         log.error("%s: nbgrader could not save the grades (%s: %s)", student, type(e).__name__, e)
-        _save(db_url, assignment, notebook_id, student, None)
+        _save_locked(db_url, assignment, notebook_id, student, None)
         return False
     return True
 
