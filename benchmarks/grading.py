@@ -8,6 +8,13 @@ plain `nbgrader autograde` and with `autograder grade`, checks that the scores a
 prints both wall times, their ratio, and the lower bound: the summed time of executing each
 submission alone with `jupyter nbconvert --execute` (kernel start included) divided by the cores.
 It also grades the class once more with `--sandbox off` and prints what the sandbox costs.
+
+    .venv/bin/python benchmarks/grading.py --scheduler local:1 --scheduler local:2 [--students 200]
+
+measures the Dask path instead: for each N, `autograder grade --jobs N` and `autograder grade
+--scheduler local:N` (a LocalCluster of N worker processes) on the same class, back to back, in
+the sandbox; it prints both throughputs (notebooks per second, whole command and execution phase
+alone), the distributed path's overhead per notebook and per core, and whether the scores agree.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -98,13 +106,20 @@ def plain_nbgrader(assignment: str, subs: dict[str, Path], work: Path) -> tuple[
 
 
 def ours(
-    assignment: str, subs: dict[str, Path], work: Path, jobs: int, sandbox: str = "auto"
+    assignment: str,
+    subs: dict[str, Path],
+    work: Path,
+    jobs: int,
+    sandbox: str = "auto",
+    *extra: str,
+    tag: str = "",
 ) -> tuple[float, dict]:
-    folder = work / f"ours-in-{sandbox}"
+    tag = tag or sandbox
+    folder = work / f"ours-in-{tag}"
     for student, path in subs.items():
         (folder / student).mkdir(parents=True)
         shutil.copy(path, folder / student)
-    out = work / f"ours-out-{sandbox}"
+    out = work / f"ours-out-{tag}"
     start = time.perf_counter()
     run(
         [
@@ -115,12 +130,15 @@ def ours(
             "--out",
             str(out),
             "--db",
-            f"sqlite:///{work}/ours-{sandbox}.db",
+            f"sqlite:///{work}/ours-{tag}.db",
+            "--state",
+            str(work / f"ours-state-{tag}"),
             "--jobs",
             str(jobs),
             "--sandbox",
             sandbox,
             "--quiet",
+            *extra,
         ],
         ROOT,
     )
@@ -128,6 +146,58 @@ def ours(
     with open(out / "grades.csv", newline="") as f:
         scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     return seconds, scores
+
+
+def execution_seconds(out: Path) -> float:
+    """The execution phase from grade.log: from "N to execute" to "graded" (no start-up, no
+    gradebook registration, no reports)."""
+    stamps = {}
+    for line in (out / "grade.log").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"(\S+ \S+),(\d+) INFO (.*)", line)
+        if m and ("to execute" in m.group(3) or m.group(3).startswith("graded ")):
+            t = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
+            stamps["start" if "to execute" in m.group(3) else "end"] = t + int(m.group(2)) / 1000
+    return stamps["end"] - stamps["start"]
+
+
+def scaling(name: str, subs: dict[str, Path], work: Path, workers: list[int]) -> None:
+    """Local pool vs Dask LocalCluster, N workers each, back to back on the same class."""
+    n = len(subs)
+    for jobs in workers:
+        t_local, s_local = ours(name, subs, work, jobs, "require", tag=f"local{jobs}")
+        t_dask, s_dask = ours(
+            name, subs, work, jobs, "require", "--scheduler", f"local:{jobs}", tag=f"dask{jobs}"
+        )
+        e_local = execution_seconds(work / f"ours-out-local{jobs}")
+        e_dask = execution_seconds(work / f"ours-out-dask{jobs}")
+        k_local, k_dask = kernel_seconds(work, f"local{jobs}"), kernel_seconds(work, f"dask{jobs}")
+        print(
+            f"{name}, N={jobs}: local --jobs {jobs} {t_local:.1f} s ({n / t_local:.2f} nb/s, "
+            f"execution {e_local:.1f} s = {n / e_local:.2f} nb/s, {n / e_local / jobs:.2f} nb/s "
+            f"per core); --scheduler local:{jobs} {t_dask:.1f} s ({n / t_dask:.2f} nb/s, "
+            f"execution {e_dask:.1f} s = {n / e_dask:.2f} nb/s, {n / e_dask / jobs:.2f} nb/s "
+            f"per core)"
+        )
+        per_core = 100 * (e_local / e_dask - 1), 100 * (t_local / t_dask - 1)
+        print(
+            f"  distributed overhead: {(t_dask - t_local) / n:+.3f} s per notebook overall, "
+            f"{(e_dask - e_local) / n:+.3f} s per notebook in execution; throughput per core "
+            f"{per_core[0]:+.1f} % (execution), {per_core[1]:+.1f} % (whole command); "
+            f"scores identical: {s_local == s_dask}"
+        )
+        print(
+            f"  one notebook in its worker (kernel start to verdict), mean: {k_local:.2f} s "
+            f"local, {k_dask:.2f} s on Dask"
+        )
+
+
+def kernel_seconds(work: Path, tag: str) -> float:
+    """Mean time of one submission's execute() in its worker, from the run's cache."""
+    runs = [
+        json.loads(p.read_text(encoding="utf-8"))["result"]["seconds"]
+        for p in (work / f"ours-state-{tag}").glob("*/cache/*.json")
+    ]
+    return sum(runs) / max(1, len(runs))
 
 
 def lower_bound(subs: dict[str, Path], work: Path, cores: int) -> float:
@@ -165,7 +235,19 @@ def main() -> None:
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--scheduler",
+        action="append",
+        metavar="local:N",
+        help="measure the Dask path with N workers against --jobs N (repeatable)",
+    )
     args = parser.parse_args()
+    workers = []
+    for spec in args.scheduler or []:
+        m = re.fullmatch(r"local:(\d+)", spec)
+        if not m or int(m.group(1)) < 1:
+            parser.error(f"--scheduler {spec!r}: expected local:N with N >= 1")
+        workers.append(int(m.group(1)))
     names = args.assignments or [
         d.name
         for d in sorted((ROOT / "solutions").iterdir())
@@ -178,6 +260,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
             work = Path(tmp)
             subs = make_class(name, args.students, work / "class")
+            if workers:
+                scaling(name, subs, work, workers)
+                continue
             t_plain, s_plain = plain_nbgrader(name, subs, work)
             t_ours, s_ours = ours(name, subs, work, args.jobs, "require")
             t_open, s_open = ours(name, subs, work, args.jobs, "off")

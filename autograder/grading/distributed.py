@@ -146,7 +146,13 @@ def connect(spec: str) -> Iterator[Cluster]:
     """A Dask client for the run: a LocalCluster started and closed here, or a running
     scheduler (left running)."""
     kind, where = parse(spec)
-    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+    # Nannies hand this config to the LocalCluster's workers. The worker's sampling profiler
+    # walks every thread's stack 100 times a second: CPU the kernels need.
+    config = {
+        "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+        "distributed.worker.profile.enabled": False,
+    }
+    with dask.config.set(config):
         if kind == "local":
             cluster = LocalCluster(
                 n_workers=where,
