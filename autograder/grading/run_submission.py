@@ -12,6 +12,7 @@ reported (:mod:`autograder.grading.verify`), not by the kernel.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -30,7 +31,8 @@ from nbgrader.preprocessors import Execute
 from ..build import notebooks
 from ..build.execute import start_kernel
 from ..checks import RECORD_MIME
-from .sandbox import RUN_PREFIX, KernelLimits, Sandbox, SandboxKernelManager
+from . import warm
+from .sandbox import RUN_PREFIX, KernelLimits, Sandbox, SandboxKernelManager, font_cache
 from .verify import NOT_RUN, Reference, is_report, verify
 
 OUTPUT_CAP_BYTES = 5_000_000
@@ -312,10 +314,14 @@ def execute(
     sandbox: Sandbox,
     slot: int,
     reference: str,
+    *,
+    warm_pool: bool = True,
 ) -> dict:
     """Run a notebook in a sandboxed kernel, then judge its test cells from what the kernel
     reported; return the executed notebook (JSON) and what happened.
 
+    With ``warm_pool`` (and bubblewrap) the kernel is this process's spare when one fits, and
+    the next spare starts while this notebook runs (:mod:`autograder.grading.warm`).
     Raises :class:`KernelStartFailed` when the kernel never started (the caller retries it).
     """
     nb = nbformat.reads(nb_json, as_version=4)
@@ -323,15 +329,36 @@ def execute(
     client = LimitedExecute(timeout=limits.cell_timeout, shutdown_kernel="immediate")
     client.output_cap = limits.output_bytes
     cleaned = True
-    with sandbox.claim_user(slot) as uid:
-        run_dir = sandbox.make_run_dir(uid, DISK_CAP_BYTES, MAX_SHARED_ENTRIES)
-        kernel_limits = limits.kernel()
+    kernel_limits = limits.kernel()
+    fonts = font_cache(sandbox, env)
+    preload = standard_imports(nb)
+    spare, spec = None, None
+    if warm_pool and sandbox.isolated:
+        spec = warm.Spec(
+            repr(sandbox),
+            kernel_limits,
+            limits.memory_bytes,
+            tuple(sorted(env.items())),
+            warm.data_digest(Path(workdir)),
+            preload,
+            str(fonts),
+        )
+        spare = warm.pool().take(spec)
+    if spare is not None:
+        kernel = spare
+    else:
+        # With bubblewrap the kernel works in its private home, where the data files appear.
+        data = Path(workdir) if sandbox.isolated else None
         try:
-            group = sandbox.cgroups.create(limits.memory_bytes, kernel_limits.processes)
+            kernel = warm.new_kernel(
+                sandbox, slot, limits.memory_bytes, kernel_limits, data, spec=None
+            )
         except OSError as e:  # cgroups there, but this one could not be made: never run bare
-            sandbox.release_run_dir(run_dir)
-            remove_tree(run_dir)
             raise KernelStartFailed(f"cgroup: {e}") from e
+    if spec is not None:  # the next notebook's kernel starts while this one runs
+        warm.pool().prepare(spec, sandbox, Path(workdir), slot + 1, fonts)
+    uid, run_dir, group = kernel.uid, kernel.run_dir, kernel.group
+    with kernel.hold:
         shared = [run_dir]
         if not sandbox.isolated:  # the kernel works in the host folder itself
             shared.append(Path(workdir))
@@ -341,11 +368,14 @@ def execute(
         watchdog = Watchdog(client, limits, shared)
         problem = ""
         started = time.monotonic()
+        warm_km = [kernel.km] if kernel.km is not None else []
 
         def make_km():
-            # With bubblewrap the kernel works in its private home, where the data files appear.
-            data = Path(workdir) if sandbox.isolated else None
-            return SandboxKernelManager(sandbox, run_dir, uid, kernel_limits, env, data, group)
+            if warm_km:  # the spare, on the first attempt only
+                return warm_km.pop()
+            return SandboxKernelManager(
+                sandbox, run_dir, uid, kernel_limits, env, kernel.data, group, fonts, preload
+            )
 
         watchdog.start()
         try:
@@ -372,6 +402,8 @@ def execute(
                 _kill_user(uid)
             sandbox.release_run_dir(run_dir)
             cleaned &= remove_tree(run_dir)
+            if spare is not None:  # the spare's private copy of the data files
+                cleaned &= remove_tree(spare.data)
     if not problem and watchdog.reason:
         problem = watchdog.reason
     verdicts: dict[str, str] = {}
@@ -394,6 +426,38 @@ def execute(
         "not_run": sorted(g for g, t in verdicts.items() if t.startswith("не выполнялась")),
         "leftover": not cleaned,
     }
+
+
+# The course's standard imports, loaded as a kernel starts (TensorFlow and Keras only where the
+# notebook imports them): a student's `import numpy as np` then finds the module loaded.
+PRELOADABLE = ("numpy", "matplotlib.pyplot", "autograder.checks", "tensorflow", "keras")
+
+
+def standard_imports(nb) -> tuple[str, ...]:
+    """The modules of :data:`PRELOADABLE` that the notebook's own cells (not the student's
+    answer cells) import, in the order they first do."""
+    found: list[str] = []
+    for cell in nb.cells:
+        answer = cell.get("metadata", {}).get("nbgrader", {}).get("solution")
+        if cell.cell_type != "code" or answer:
+            continue
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                if name in PRELOADABLE and name not in found:
+                    found.append(name)
+    return tuple(found)
 
 
 class OverBudget(Exception):

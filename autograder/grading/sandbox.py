@@ -15,19 +15,25 @@ the kernel through :mod:`autograder.grading.confine` (limits, and a separate use
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type
 
 import autograder
 
@@ -38,6 +44,7 @@ IOPUB_QUEUE = 20_000  # messages (zmq's default, 1000, drops a live-progress loo
 MAX_MESSAGE_BYTES = 64 << 20
 RUN_PREFIX = "ag-"
 HOME = "/home/student"
+MPL_DIR = f"{HOME}/.config/matplotlib"  # the kernels' MPLCONFIGDIR
 UID_BASE = 61000  # per-submission users: UID_BASE + slot (no passwd entry is needed)
 UID_SLOTS = 4000
 UID_LOCKS = Path("/tmp/autograder-uids")  # one lock file per user in use, shared by all runs
@@ -159,11 +166,13 @@ class Sandbox:
         env: dict[str, str],
         data: Path | None = None,
         cgroup: KernelCgroup | None = None,
+        fonts: Path | None = None,
     ) -> list[str]:
         """The command that starts ``kernel`` confined (its environment is exactly ``env``).
 
-        The files of ``data`` (the assignment's data files) appear read-only in its home. With a
-        ``cgroup`` the launcher joins it first, so nothing of the kernel ever runs outside it.
+        The files of ``data`` (the assignment's data files) appear read-only in its home, and so
+        does ``fonts``, matplotlib's font list (see :func:`font_cache`). With a ``cgroup`` the
+        launcher joins it first, so nothing of the kernel ever runs outside it.
         """
         join = []
         if cgroup is not None:
@@ -177,7 +186,8 @@ class Sandbox:
         if not self.bwrap:
             return [*join, *confine]
         setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
-        return [*join, self.bwrap, *bwrap_args(run_dir, uid, lim, data), *setenv, "--", *confine]
+        args = bwrap_args(run_dir, uid, lim, data, fonts)
+        return [*join, self.bwrap, *args, *setenv, "--", *confine]
 
     def env(self, extra: dict[str, str], run_dir: Path | None = None) -> dict[str, str]:
         """The kernel's whole environment: nothing of the grader's (no paths, no secrets).
@@ -189,7 +199,11 @@ class Sandbox:
 
 
 def bwrap_args(
-    run_dir: Path, uid: int | None, lim: KernelLimits, data: Path | None = None
+    run_dir: Path,
+    uid: int | None,
+    lim: KernelLimits,
+    data: Path | None = None,
+    fonts: Path | None = None,
 ) -> list[str]:
     # As root, bubblewrap sets up the namespaces itself and confine drops to `uid`; otherwise
     # bubblewrap needs a user namespace, in which the kernel is nobody.
@@ -230,12 +244,16 @@ def bwrap_args(
     args += ["--bind", str(run_dir), str(run_dir)]
     for entry in sorted(data.iterdir()) if data else []:
         args += ["--ro-bind", str(entry), f"{HOME}/{entry.name}"]
+    if fonts is not None:
+        args += ["--ro-bind", str(fonts), f"{MPL_DIR}/{fonts.name}"]
     # bubblewrap creates the folders above a bind 0700: let the kernel's user walk through them.
     shared = [*bound, str(run_dir)]
     for parent in sorted({str(a) for p in shared for a in Path(p).parents} - {"/", "/tmp"}):
         args += ["--chmod", "0755", parent]
     if uid is not None:
         args += ["--chmod", "0777", HOME, "--chmod", "1777", "/tmp"]
+        if fonts is not None:  # the folders bubblewrap made for the font list stay the kernel's
+            args += ["--chmod", "0777", str(Path(MPL_DIR).parent), "--chmod", "0777", MPL_DIR]
     args += ["--chdir", HOME]
     return args
 
@@ -258,7 +276,7 @@ def kernel_environment(home: str, extra: dict[str, str]) -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+        "MPLCONFIGDIR": MPL_DIR if home == HOME else f"{home}/.config/matplotlib",
         "IPYTHONDIR": f"{home}/.ipython",
         "JUPYTER_PLATFORM_DIRS": "1",
     }
@@ -333,6 +351,106 @@ def _probe_as(sandbox: Sandbox, uid: int | None) -> str:
     return ""
 
 
+# matplotlib builds its font list on first import when MPLCONFIGDIR has none: each kernel's
+# fresh home had none, and building it (a font scan and `fc-list`) cost about half a second of
+# CPU per notebook. It is built once per process, in the same sandbox, and shown read-only.
+_FONT_CACHES: dict[int, Path | None] = {}
+FONTS_PREFIX = f"{RUN_PREFIX}{{pid}}-fonts-"  # swept with the run folders when the process dies
+
+
+def font_cache(sandbox: Sandbox, env: dict[str, str]) -> Path | None:
+    """matplotlib's font list as a kernel in ``sandbox`` builds it (None: let each kernel build
+    its own — no bubblewrap, or the build failed)."""
+    pid = os.getpid()
+    if not sandbox.isolated:
+        return None
+    if pid not in _FONT_CACHES:
+        _FONT_CACHES[pid] = _build_font_cache(sandbox, env)
+        if _FONT_CACHES[pid] is not None:
+            at_exit(shutil.rmtree, _FONT_CACHES[pid].parent, True)
+    return _FONT_CACHES[pid]
+
+
+def at_exit(fn, *args) -> None:
+    """Run ``fn(*args)`` when this process exits, a multiprocessing worker too (which leaves
+    through ``os._exit``, skipping atexit)."""
+    atexit.register(fn, *args)
+    try:
+        from multiprocessing import util
+
+        util.Finalize(None, fn, args, exitpriority=20)
+    except Exception:
+        pass
+
+
+def _build_font_cache(sandbox: Sandbox, env: dict[str, str]) -> Path | None:
+    with sandbox.claim_user(os.getpid() % UID_SLOTS) as uid:
+        run_dir = sandbox.make_run_dir(uid)
+        try:
+            mpl = run_dir / "mpl"
+            mpl.mkdir()
+            if uid is not None:
+                os.chown(mpl, uid, uid)
+            code = [sys.executable, "-c", "import matplotlib.font_manager"]
+            kernel_env = {**sandbox.env(env, run_dir), "MPLCONFIGDIR": str(mpl)}
+            cmd = sandbox.command(code, run_dir, uid, KernelLimits(cpu_seconds=60), kernel_env)
+            subprocess.run(cmd, env=kernel_env, cwd=run_dir, capture_output=True, timeout=120)
+            built = sorted(mpl.glob("fontlist-v*.json"))
+            if len(built) != 1 or built[0].stat().st_size > 16 << 20:
+                return None
+            text = built[0].read_text(encoding="utf-8")
+            if not isinstance(json.loads(text).get("_version"), str):
+                return None
+            folder = Path(tempfile.mkdtemp(prefix=FONTS_PREFIX.format(pid=os.getpid())))
+            os.chmod(folder, 0o755)
+            target = folder / built[0].name
+            target.write_text(text, encoding="utf-8")
+            os.chmod(target, 0o644)
+            return target
+        except (OSError, ValueError, AttributeError, subprocess.SubprocessError):
+            return None
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+class SandboxKernelClient(AsyncKernelClient):
+    """jupyter_client's client with a shorter wait after the kernel answered: its own waits for
+    0.2 s of silence on iopub, idle time in every notebook. Late start-up messages are harmless:
+    nbclient keeps only the messages that answer each cell's request."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:  # iopub is connected once it carries the reply's status message
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=0.01)
+            except Empty:
+                break
+
+
+def preload_lines(modules: tuple[str, ...]) -> list[str]:
+    """IPython start-up lines that import ``modules`` and leave no name behind."""
+    return [f"import {m} as _autograder_preload; del _autograder_preload" for m in modules]
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs confined and is reached over ZeroMQ ``ipc`` sockets."""
 
@@ -345,10 +463,12 @@ class SandboxKernelManager(AsyncKernelManager):
         env: dict[str, str],
         data: Path | None = None,
         cgroup: KernelCgroup | None = None,
+        fonts: Path | None = None,
+        preload: tuple[str, ...] = (),
         **kwargs,
     ):
         super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
-        self._cgroup = cgroup
+        self._cgroup, self._fonts, self._preload = cgroup, fonts, preload
         self.connection_file = str(run_dir / "kernel.json")
         self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
         self._env = sandbox.env(env, run_dir)
@@ -362,8 +482,18 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._uid is not None and os.path.exists(self.connection_file):
             os.chown(self.connection_file, self._uid, self._uid)
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        # The course's standard imports are loaded as the kernel starts, after IPython and its
+        # matplotlib backend are set up, as the notebook's first cell would load them.
+        kernel += [f"--IPKernelApp.exec_lines={line}" for line in preload_lines(self._preload)]
         return self._sandbox.command(
-            kernel, self._run_dir, self._uid, self._limits, self._env, self._data, self._cgroup
+            kernel,
+            self._run_dir,
+            self._uid,
+            self._limits,
+            self._env,
+            self._data,
+            self._cgroup,
+            self._fonts,
         )
 
     async def _async_start_kernel(self, **kw):
@@ -371,6 +501,12 @@ class SandboxKernelManager(AsyncKernelManager):
         return await super()._async_start_kernel(**kw)
 
     start_kernel = _async_start_kernel  # the base class binds the name to its own function
+
+    client_factory = Type(SandboxKernelClient, klass=AsyncKernelClient)
+
+    async def _async_wait(self, pollinterval: float = 0.01) -> None:
+        # A killed kernel is gone in milliseconds: poll for it more often than every 0.1 s.
+        await super()._async_wait(pollinterval)
 
     def client(self, **kwargs):
         """The grader's client: a deeper iopub queue, so a burst of honest output (a progress
