@@ -556,5 +556,10 @@ def expect(key: str, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> N
         )
     problem = _reference.compare(values[key], value, rtol, atol)
     if problem:
-        raise CheckFailed(f"Скрытая проверка {key!r} не пройдена: {problem}")
+        # Beside the instructor's reference, the diagnoses of hidden keys (as grading adds them).
+        found = _diagnoses.load(path.with_name(_diagnoses.DIAGNOSES_FILENAME))
+        likely = _diagnoses.for_hidden(found, key, value, rtol, atol)
+        raise CheckFailed(
+            _diagnoses.with_diagnosis(f"Скрытая проверка {key!r} не пройдена: {problem}", likely)
+        )
     return None

@@ -42,12 +42,15 @@ def load(path: Path) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+EXACT = (1e-9, 1e-12)
+
+
 def _tolerance(options: dict) -> tuple[float, float]:
     return float(options.get("rtol", 0.0)), float(options.get("atol", 0.0))
 
 
-def match(entries: list[dict], value: Any, rtol: float, atol: float) -> str | None:
-    """The one diagnosis of the mutants whose recorded value matches ``value``, or None."""
+def candidates(entries: list[dict], value: Any, rtol: float, atol: float) -> set[str]:
+    """The diagnoses of the mutants whose recorded value matches ``value``."""
     found = set()
     for entry in entries or []:
         try:
@@ -56,6 +59,12 @@ def match(entries: list[dict], value: Any, rtol: float, atol: float) -> str | No
             same = False
         if same:
             found.add(entry["diagnosis"])
+    return found
+
+
+def match(entries: list[dict], value: Any, rtol: float, atol: float) -> str | None:
+    """The one diagnosis of the mutants whose recorded value matches ``value``, or None."""
+    found = candidates(entries, value, rtol, atol)
     return found.pop() if len(found) == 1 else None
 
 
@@ -69,13 +78,27 @@ def for_visible(
         entry = (cell.get("checks") or {}).get(str(index)) or {}
         if entry.get("check") != check:
             return None
-        rtol, atol = _tolerance(options) if check == "assert_close" else (0.0, 0.0)
+        # Exact checks compare floats too (a range, an unchanged input): the last bit of another
+        # CPU must not lose the diagnosis.
+        rtol, atol = _tolerance(options) if check == "assert_close" else EXACT
         return match(entry.get("mutants", []), actual, rtol, atol)
     return None
 
 
 def for_hidden(doc: dict, key: str, value: Any, rtol: float, atol: float) -> str | None:
     return match((doc.get("hidden") or {}).get(key, []), value, rtol, atol)
+
+
+def for_hidden_keys(doc: dict, failed: dict[str, tuple[Any, float, float]]) -> str | None:
+    """The diagnosis of a hidden cell from every key that failed ({key: (value, rtol, atol)}):
+    the one mistake that every key some mutant explains agrees on (mutants alike on one key can
+    differ on another)."""
+    common: set[str] | None = None
+    for key, (value, rtol, atol) in failed.items():
+        found = candidates((doc.get("hidden") or {}).get(key, []), value, rtol, atol)
+        if found:
+            common = found if common is None else common & found
+    return common.pop() if common and len(common) == 1 else None
 
 
 def with_diagnosis(message: str, diagnosis: str | None) -> str:

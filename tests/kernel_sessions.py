@@ -43,11 +43,13 @@ def sessions(tmp_path_factory):
 
 def run_test_cell(session, index: int) -> tuple[bool, str, str]:
     """(passed, why not, stderr): a test cell passes in grading when it raises nothing; what it
-    writes to stderr is returned apart (the course's grader does not zero a cell for it)."""
+    writes to stderr is returned apart (the course's grader does not zero a cell for it). Why not
+    is the whole message of the cell's error, as the student reads it."""
     try:
         cell = session.run_cell(index)
     except CellFailed as e:
-        return False, e.summary, ""
+        errors = [o for o in session.nb.cells[index].outputs if o.output_type == "error"]
+        return False, (f"{errors[0].ename}: {errors[0].evalue}" if errors else e.summary), ""
     return True, "", stderr_text(cell)
 
 

@@ -92,6 +92,9 @@ def test_alternatives_earn_full_marks_in_the_real_grader(assignment, tmp_path):
     graded = {r["student_id"] for r in rows}
     assert graded == set(students), f"not graded: {set(students) - graded}"
     assert not lost, "correct work lost points:\n" + "\n".join(lost)
+    # Correct work is never told it probably made a mistake.
+    told = [f"{r['student_id']} {r['exercise']}: {r['diagnosis']}" for r in rows if r["diagnosis"]]
+    assert not told, "a correct answer got a diagnosis:\n" + "\n".join(told)
 
 
 def _write(path, nb: dict) -> None:

@@ -24,6 +24,7 @@ import pytest
 from autograder.build import notebooks
 from tests import browser
 from tests.conftest import COURSE, ROOT, assignments
+from tests.diagnosis_lookup import diagnoses_of, reference_of, visible_point
 from tests.grade_cli import autograder_cli, grade_cli, read_csv
 from tests.mutants import catalogue
 
@@ -224,11 +225,15 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     assert all(c["count"] is None for c in cells[stop + 1 :] if c["type"] == "code")
 
     clock("ran all")
-    # A wrong answer: the Russian failure message is the first thing its output shows.
+    # A wrong answer: the Russian failure message is the first thing its output shows, with the
+    # likely mistake right under it (a mutant the diagnoses tell apart is tried first).
     shown = None
-    for mutant in (m for m in catalogue(assignment) if m.exercise == first.name):
-        if mutant.caught_by != "visible":
-            continue
+    doc, ref = diagnoses_of(assignment), reference_of(assignment)
+    candidates = [
+        m for m in catalogue(assignment) if m.exercise == first.name and m.caught_by == "visible"
+    ]
+    candidates.sort(key=lambda m: visible_point(doc, ref, m.exercise, m)[1] != m.diagnosis)
+    for mutant in candidates:
         nb.set_source(first.cells["solution"], mutant.source)
         nb.run_cell(first.cells["solution"])
         nb.run_cell(first.cells["visible"])
@@ -239,6 +244,8 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
     lines = [ln for ln in shown.splitlines() if ln.strip()]
     assert lines[0].startswith("Проверка не пройдена"), shown[:500]
     assert "Traceback" not in shown and "checks.py" not in shown, shown[:500]
+    if visible_point(doc, ref, mutant.exercise, mutant)[1] == mutant.diagnosis:
+        assert lines[1] == mutant.diagnosis, shown[:500]
 
     clock("wrong answer")
     # Every exercise solved, Restart and Run All: passes, plots, formulas, widgets.

@@ -476,3 +476,48 @@ def test_feedback_names_an_unsolved_exercise_and_a_failed_check_in_russian():
     assert error_label("CheckFailed") == "проверка не пройдена"
     assert error_label("ValueError") == "ошибка в вашем коде (ValueError)"
     assert error_label("Секрет") == "ошибка в вашем коде (исключение)"
+
+
+# --- diagnoses (autograder.diagnoses) -------------------------------------------------------------
+
+
+def _entry(diagnosis, value):
+    from autograder.reference import encode
+
+    return {"mutant": diagnosis, "diagnosis": diagnosis, "value": encode(value)}
+
+
+def test_diagnosis_needs_a_match_that_all_mutants_agree_on():
+    from autograder import diagnoses
+
+    entries = [_entry("Похоже, A", np.array([1.0, 2.0])), _entry("Похоже, B", np.array([3.0]))]
+    assert diagnoses.match(entries, np.array([1.0, 2.0 + 1e-9]), 1e-6, 1e-8) == "Похоже, A"
+    assert diagnoses.match(entries, np.array([1.0, 2.1]), 1e-6, 1e-8) is None
+    # Two mistakes alike here: neither is named.
+    alike = [*entries, _entry("Похоже, C", np.array([1.0, 2.0]))]
+    assert diagnoses.match(alike, np.array([1.0, 2.0]), 1e-6, 1e-8) is None
+
+
+def test_hidden_diagnosis_from_every_failed_key():
+    from autograder import diagnoses
+
+    doc = {
+        "hidden": {
+            "ex/a": [_entry("Похоже, A", 1.0), _entry("Похоже, B", 1.0)],  # alike on ex/a
+            "ex/b": [_entry("Похоже, A", 5.0), _entry("Похоже, B", 7.0)],
+        }
+    }
+    both = {"ex/a": (1.0, 1e-6, 0.0), "ex/b": (5.0, 1e-6, 0.0)}
+    assert diagnoses.for_hidden_keys(doc, both) == "Похоже, A"
+    assert diagnoses.for_hidden_keys(doc, {"ex/a": (1.0, 1e-6, 0.0)}) is None
+    assert diagnoses.for_hidden_keys(doc, {"ex/b": (6.0, 1e-6, 0.0)}) is None
+
+
+def test_diagnosis_is_the_second_line_of_the_message():
+    from autograder import diagnoses
+
+    message = "Проверка не пройдена: x\n  ожидалось: 1\n  получено:  2"
+    shown = diagnoses.with_diagnosis(message, "Похоже, ошибка")
+    assert shown.splitlines()[:2] == ["Проверка не пройдена: x", "Похоже, ошибка"]
+    assert diagnoses.diagnosis_in(shown) == "Похоже, ошибка"
+    assert diagnoses.with_diagnosis(message, None) == message

@@ -15,9 +15,11 @@ import csv
 import json
 
 import pytest
+from markupsafe import escape
 
 from autograder.build import notebooks
 from tests.conftest import COURSE, assignments
+from tests.diagnosis_lookup import diagnoses_of, graded_hidden, reference_of, visible_point
 from tests.grade_cli import grade_cli
 from tests.mutants import Mutant, catalogue
 
@@ -71,6 +73,8 @@ def test_grader_verdicts_match_the_tests_intent(assignment, tmp_path):
         rows = {(r["student_id"], r["exercise"]): r for r in csv.DictReader(f)}
     assert grades["solution"] == total, _why(rows, "solution")
     assert grades["blank"] == 0
+    doc, ref = diagnoses_of(assignment), reference_of(assignment)
+    diagnosed = 0
     for student, m in students.items():
         if m is None:
             continue
@@ -81,6 +85,21 @@ def test_grader_verdicts_match_the_tests_intent(assignment, tmp_path):
             assert got == ex.points["visible"], f"{student} ({m.name}): {got}; {reason}"
         else:
             assert got <= ex.points["hidden"], f"{student} ({m.name}): {got}; {reason}"
+        # Feedback that teaches: the grader names the mistake wherever the catalogue can tell it
+        # apart, and never names another one.
+        told = [d for d in rows[(student, m.exercise)]["diagnosis"].split(" / ") if d]
+        assert set(told) <= {m.diagnosis}, f"{student} ({m.name}) told another mistake: {told}"
+        if m.caught_by == "visible":
+            wanted = visible_point(doc, ref, m.exercise, m)[1]
+        else:
+            wanted = graded_hidden(doc, ref, m)
+        if wanted:
+            assert told == [m.diagnosis], f"{student} ({m.name}): no diagnosis; {reason}"
+            feedback = (out / "feedback" / student / f"{assignment}.html").read_text("utf-8")
+            assert str(escape(m.diagnosis)) in feedback
+            diagnosed += 1
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert diagnosed == 0 or "Частые ошибки" in report
 
 
 def _why(rows: dict, student: str) -> str:

@@ -9,6 +9,11 @@ The fairness rule: a mutant that breaks a requirement the statement states is ca
 VISIBLE tests (``caught_by="visible"``), so the student sees it before submitting; only the
 over-fitting kind (hard-coded for the visible inputs, special-cased to the visible shapes) may
 pass them and be caught by the hidden tests alone (``caught_by="hidden"``).
+
+Feedback that teaches (``autograder diagnose``): where the diagnoses file says a student failing
+the way a mutant fails is told the mutant's diagnosis, the message the test cell really shows
+carries it (visible: the student's own kernel; hidden: as the instructor's tools add it), and no
+message ever carries another mutant's diagnosis.
 """
 
 from __future__ import annotations
@@ -16,6 +21,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import assignments
+from tests.diagnosis_lookup import (
+    HIDDEN_KEY,
+    diagnoses_of,
+    hidden_points,
+    reference_of,
+    shown,
+    visible_point,
+)
 from tests.kernel_sessions import exercises, run_exercise_tests, sessions  # noqa: F401
 from tests.mutants import Mutant, catalogue, overfit_impossible
 
@@ -64,15 +77,31 @@ def test_mutant_is_rejected(sessions, assignment, mutant: Mutant):  # noqa: F811
     finally:
         session.run_cell(ex.cells["solution"])
     visible_ok, why_visible, _ = outcome["visible"]
-    hidden_ok, _, _ = outcome["hidden"]
+    hidden_ok, why_hidden, _ = outcome["hidden"]
     if mutant.caught_by == "visible":
         assert not visible_ok, "the visible tests accept this wrong answer"
     else:
         assert visible_ok, f"expected to pass the visible tests, failed: {why_visible}"
         assert not hidden_ok, "the hidden tests accept this wrong answer"
+    doc, ref = diagnoses_of(assignment), reference_of(assignment)
+    if not visible_ok:
+        _, wanted = visible_point(doc, ref, mutant.exercise, mutant)
+        _assert_diagnosis(why_visible, wanted, mutant)
+    if not hidden_ok:
+        key = HIDDEN_KEY.search(why_hidden)
+        wanted = hidden_points(doc, ref, mutant).get(key.group(1)) if key else None
+        _assert_diagnosis(why_hidden, wanted, mutant)
     # The solution, restored, passes again: the mutant left no state behind.
     restored = run_exercise_tests(session, ex)
     assert all(ok for ok, _, _ in restored.values()), restored
+
+
+def _assert_diagnosis(message: str, wanted: str | None, mutant: Mutant) -> None:
+    got = shown(message)
+    if wanted:
+        assert got == mutant.diagnosis, f"the message lacks its diagnosis: {message}"
+    else:
+        assert got in ("", mutant.diagnosis), f"another mistake's diagnosis: {got}"
 
 
 @pytest.mark.parametrize("assignment, exercise", EXERCISE_CASES)

@@ -27,6 +27,7 @@ def test_published_repository_holds_no_secret(tmp_path):
         "binder/requirements.txt",
         "autograder/checks.py",
         "autograder/reference.py",
+        "autograder/diagnoses.py",
         "nbgrader_config.py",
     } <= files
     assert not any(f.startswith("solutions") or f.endswith("reference.json") for f in files)
@@ -42,6 +43,10 @@ def test_published_repository_holds_no_secret(tmp_path):
     for name, text in texts.items():
         for marker in markers:
             assert marker not in text, f"{name} contains {marker!r}"
+    # The visible checks' diagnoses only: no hidden key, value or diagnosis of one.
+    for a in assignments():
+        doc = json.loads(texts[f"notebooks/{a}/diagnoses.json"])
+        assert set(doc) == {"assignment", "inputs", "visible"}, sorted(doc)
     # No solution line in its own notebook's release. (Later notebooks restate earlier solutions
     # in read-only cells on purpose; statements give some lines away, e.g. the exact RNG call.)
     for a in assignments():

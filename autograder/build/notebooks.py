@@ -62,7 +62,25 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool) -> nbformat.Noteboo
         if cell.cell_type == "code" and not keep_outputs:
             cell.outputs = []
             cell.execution_count = None
+        elif cell.cell_type == "code":
+            cell.outputs = _coalesced(cell.outputs)
     return nb
+
+
+def _coalesced(outputs: list) -> list:
+    """Consecutive text on one stream as one output: where the kernel cut it varies with load."""
+    out: list = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream":
+            if out[-1].get("name") == o.get("name"):
+                out[-1]["text"] = _text(out[-1]["text"]) + _text(o["text"])
+                continue
+        out.append(o)
+    return out
+
+
+def _text(text) -> str:
+    return "".join(text) if isinstance(text, list) else text
 
 
 def language_info() -> dict:

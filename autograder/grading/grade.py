@@ -31,6 +31,7 @@ from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAuto
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
+from .. import diagnoses
 from ..build import notebooks
 from ..build.course import Course
 from ..build.execute import QUIET_ENV
@@ -57,6 +58,7 @@ class ExerciseResult:
     status: str  # passed | failed | partial | not run | no submission
     reason: str = ""
     details: list[str] = field(default_factory=list)  # feedback lines (visible messages)
+    diagnoses: list[str] = field(default_factory=list)  # the likely mistakes (autograder.diagnoses)
 
 
 @dataclass
@@ -124,6 +126,7 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
     _check_db(db_url)
     state = state_dir(course, assignment, out, opt.state)
     work = state / "work"
+    reference = _judging_reference(course, assignment, reference, state)
     template, notebook_id = _register_assignment(course, assignment, db_url, work)
     collected = collect(submissions, work, opt.pattern, opt.layout)
     for problem in collected.problems:
@@ -264,6 +267,7 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
         r.flags = [redact(f) for f in r.flags]
         for e in r.exercises:
             e.reason, e.details = redact(e.reason), [redact(d) for d in e.details]
+            e.diagnoses = [redact(d) for d in e.diagnoses]
     log.info("graded %d students (%d executed now)", len(results), done_count)
     return results
 
@@ -334,6 +338,19 @@ def _execute_all(
         bar.close()
         for path in sweep_dead_workers(sandbox):
             log.warning("removed what a dead worker left: %s", path)
+
+
+def _judging_reference(course: Course, assignment: str, reference: Path, state: Path) -> Path:
+    """One file with all the grader judges by: the reference and the diagnoses of the mutant
+    catalogue (hidden keys included). It travels to wherever the notebook is judged."""
+    doc = json.loads(reference.read_text(encoding="utf-8"))
+    doc["diagnoses"] = diagnoses.load(course.source_dir / assignment / diagnoses.DIAGNOSES_FILENAME)
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / REFERENCE_FILENAME
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _hidden_sources(course: Course, assignment: str) -> list[str]:
@@ -527,7 +544,7 @@ def _exercise_results(nb, exercises, cell_scores, run: dict) -> list[ExerciseRes
     not_run_cells = set(run.get("not_run") or [])
     results = []
     for ex in exercises:
-        score, reasons, details, not_run = 0.0, [], [], False
+        score, reasons, details, likely, not_run = 0.0, [], [], [], False
         for part in ("visible", "hidden"):
             gid = f"{ex.name}-{part}"
             cell = by_gid.get(gid)
@@ -543,6 +560,9 @@ def _exercise_results(nb, exercises, cell_scores, run: dict) -> list[ExerciseRes
                 reasons.append(reason)
                 if detail:
                     details.append(detail)
+                found = diagnoses.diagnosis_in(verdicts.get(gid) or "")
+                if found and found not in likely:
+                    likely.append(found)
         if score >= ex.max_points:
             status = "passed"
         elif not_run:
@@ -550,7 +570,9 @@ def _exercise_results(nb, exercises, cell_scores, run: dict) -> list[ExerciseRes
         else:
             status = "failed" if score == 0 else "partial"
         results.append(
-            ExerciseResult(ex.name, score, ex.max_points, status, "; ".join(reasons), details)
+            ExerciseResult(
+                ex.name, score, ex.max_points, status, "; ".join(reasons), details, likely
+            )
         )
     return results
 

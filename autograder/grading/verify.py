@@ -143,25 +143,29 @@ def _hidden(exercise: str, reports: list, ref: Reference) -> str | None:
         if key in got:
             return f"{HIDDEN_PREFIX} {key!r}: результат получен дважды"
         got[key] = report["value"]
+    first: str | None = None
+    failed: dict[str, tuple] = {}  # every failing key, for the diagnosis
     for key in wanted:
         if key not in got:
-            return (
+            first = first or (
                 f"{HIDDEN_PREFIX} {key!r} не пройдена: значение не получено "
                 "(ячейка не дошла до этой проверки)"
             )
+            break
         try:
             value = decode_untrusted(got[key])
         except Malformed as e:
-            return f"{HIDDEN_PREFIX} {key!r} не пройдена: значение не читается ({e})"
+            first = first or f"{HIDDEN_PREFIX} {key!r} не пройдена: значение не читается ({e})"
+            break
         rtol, atol = ref.tolerances.get(key, (1e-6, 1e-9))
         problem = _unencodable(value) or compare(ref.values[key], value, rtol, atol)
         if problem:
-            # The diagnosis names the mistake, never the input or the expected value.
-            likely = diagnoses.for_hidden(ref.diagnoses, key, value, rtol, atol)
-            return diagnoses.with_diagnosis(
-                f"{HIDDEN_PREFIX} {key!r} не пройдена: {problem}", likely
-            )
-    return None
+            first = first or f"{HIDDEN_PREFIX} {key!r} не пройдена: {problem}"
+            failed[key] = (value, rtol, atol)
+    if first is None:
+        return None
+    # The diagnosis names the mistake, never an input or an expected value.
+    return diagnoses.with_diagnosis(first, diagnoses.for_hidden_keys(ref.diagnoses, failed))
 
 
 def _unencodable(value: Any) -> str | None:
