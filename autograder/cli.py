@@ -106,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         "or local:N, a LocalCluster of N worker processes for this run (default: --jobs local "
         "worker processes)",
     )
+    p_grade.add_argument(
+        "--autograded",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write each graded notebook to DIR/<student>/<assignment>/, as nbgrader's "
+        "autograded/ folder (the course's, for formgrader's notebook views and manual grading; "
+        "the notebooks hold the hidden tests)",
+    )
     p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
     p_publish = sub.add_parser("publish", help="write the student-only repository into DIR")
     p_publish.add_argument("target", metavar="DIR", type=Path)
@@ -172,6 +181,7 @@ def _grade(course: Course, args) -> int:
         state=args.state,
         layout=args.layout,
         scheduler=args.scheduler,
+        autograded=args.autograded,
     )
     results = grade(course, args.assignment, args.submissions, args.out, opt)
     write_outputs(args.out, args.assignment, args.assignment, results)

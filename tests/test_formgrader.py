@@ -1,29 +1,41 @@
 """nbgrader's formgrader on a course graded by `autograder grade`, over HTTP.
 
-A real `jupyter server` of this environment (nbgrader's server extensions on, the venv's bin on
-PATH for alembic, a token, a free port) in a scratch copy of the course; formgrader's JSON API
-(``/formgrader/api/...``) shows the scores of grades.csv, cell by cell; a manual score set through
-the API survives a regrade by `autograder grade`, and the totals stay consistent. The gradebook is
-the course's SQLite file, and a real PostgreSQL server (tests/postgres.py).
+The class is laid out as `nbgrader submit` and `collect` leave it (``submitted/<student>/<a>/``
+and a ``timestamp.txt``) in a scratch copy of the course and graded from there by `autograder grade
+--autograded <course>/autograded`. A real `jupyter server` of this environment (nbgrader's server
+extensions on, the venv's bin on PATH for alembic, a token, a free port) runs in that copy;
+formgrader's JSON API (``/formgrader/api/...``) and its manual grading page show the scores of
+grades.csv, cell by cell; a manual score set through the API survives a regrade after a
+resubmission, and the totals stay consistent. The gradebook is the course's SQLite file, and a
+real PostgreSQL server (tests/postgres.py).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
 
 from tests import browser
 from tests.conftest import ROOT
 from tests.grade_cli import grade_cli, read_csv
 from tests.postgres import pg_server  # noqa: F401  (a fixture)
-from tests.test_grade_command import MAX, RELEASE, SOLUTION, WRONG_TRAIN, load, set_answer
+from tests.test_grade_command import (
+    MAX,
+    RELEASE,
+    SOLUTION,
+    WRONG_TRAIN,
+    last_plan,
+    load,
+    set_answer,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +46,8 @@ LIMITS = ("--jobs", "2", "--timeout", "10")
 class Formgrader:
     """formgrader's JSON API of a running server, authenticated by its token."""
 
-    def __init__(self, base: str, db_url: str):
-        self.base, self.db_url = f"{base}/formgrader/api", db_url
+    def __init__(self, base: str):
+        self.base = f"{base}/formgrader/api"
 
     def call(self, path: str, method: str = "GET", body: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
@@ -44,15 +56,23 @@ class Formgrader:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 
+    def page(self, path: str) -> str:
+        """One of formgrader's HTML pages."""
+        request = urllib.request.Request(f"{self.base.removesuffix('/api')}/{path}")
+        request.add_header("Authorization", f"token {browser.TOKEN}")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode("utf-8")
+
     def submissions(self) -> dict[str, dict]:
         return {s["student"]: s for s in self.call(f"submissions/{A}")}
 
+    def notebooks(self) -> dict[str, dict]:
+        """«Manage Submissions» of the notebook: the graded notebooks formgrader finds."""
+        return {n["student"]: n for n in self.call(f"submitted_notebooks/{A}/{A}")}
+
     def grades(self, student: str) -> dict[str, dict]:
         """The cells' grades of the student's notebook, as the manual grading page loads them."""
-        # The notebook's id from the gradebook: formgrader's notebook lists show only notebooks
-        # with a file in nbgrader's autograded/ folder, which `autograder grade` does not write.
-        with Gradebook(self.db_url) as gb:
-            notebook_id = gb.find_submission_notebook(A, A, student).id
+        notebook_id = self.notebooks()[student]["id"]
         return {g["name"]: g for g in self.call(f"grades?submission_id={notebook_id}")}
 
 
@@ -67,6 +87,22 @@ def course_copy(root: Path, db_url: str) -> Path:
     return root
 
 
+def hand_in(root: Path, student: str, nb: dict, when: str) -> None:
+    """What `nbgrader submit` and `nbgrader collect` leave in the course: the notebook and the
+    time of the submission."""
+    folder = root / "submitted" / student / A
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{A}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (folder / "timestamp.txt").write_text(when, encoding="utf-8")
+
+
+def grade_here(root: Path, url: str):
+    """`autograder grade` of the course copy's submitted/ into its gradebook and autograded/."""
+    out = root.parent / "out"
+    extra = ("--db", url, "--autograded", str(root / "autograded"))
+    return grade_cli(A, root / "submitted", out, root.parent / "unused.db", *LIMITS, *extra)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def course(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"formgrader-{request.param}")
@@ -75,15 +111,13 @@ def course(request, tmp_path_factory):
     else:
         url = request.getfixturevalue("pg_server").create_database("formgrader")
     root = course_copy(tmp / "course", url)
-    subs = tmp / "subs"
     for student, nb in (
         ("correct", load(SOLUTION)),
         ("blank", load(RELEASE)),
         ("partial", set_answer(load(SOLUTION), "train_neuron", WRONG_TRAIN)),
     ):
-        (subs / student).mkdir(parents=True)
-        (subs / student / f"{A}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    graded = grade_cli(A, subs, tmp / "out", tmp / "unused.db", *LIMITS, "--db", url)
+        hand_in(root, student, nb, "2026-11-30 10:00:00.000000 UTC")
+    graded = grade_here(root, url)
     assert graded.returncode == 0, graded.stderr[-3000:]
     port = browser.free_port()
     env = browser.clean_home(tmp / "home")
@@ -91,7 +125,7 @@ def course(request, tmp_path_factory):
     command = [sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser"]
     command += [f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={browser.TOKEN}"]
     with browser.lab_server(command, port, root, env, tmp / "server.log") as base:
-        yield Formgrader(base, url), url, subs, tmp
+        yield Formgrader(base), url, root, tmp
 
 
 def cell_score(grade: dict) -> float:
@@ -113,43 +147,75 @@ def test_formgrader_shows_the_scores_of_grades_csv(course):
     fg, _, _, tmp = course
     scores = csv_scores(tmp / "out")
     assert scores == {"correct": MAX, "blank": 0.0, "partial": MAX - 2}
-    # «Manage Assignments»: the maximum and the average are the gradebook's (its count of
-    # submissions is of nbgrader's submitted/ folder, which this course does not use).
+    # «Manage Assignments»: submissions counted in submitted/, maximum and average the gradebook's.
     assignments = {a["name"]: a for a in fg.call("assignments")}
+    assert assignments[A]["num_submissions"] == 3
     assert float(assignments[A]["max_score"]) == MAX
     assert assignments[A]["average_score"] == pytest.approx(sum(scores.values()) / len(scores))
-    # «Manage Students»: each student's total over the course.
+    # «Manage Students»: each student's total over the course, and per notebook.
     students = {s["id"]: s for s in fg.call("students")}
     assert {s: float(v["score"]) for s, v in students.items()} == scores
-    submissions = fg.submissions()  # «Manage Submissions» of the assignment
+    for student, total in scores.items():
+        (notebook,) = fg.call(f"student_notebook_submissions/{student}/{A}")
+        assert notebook["id"] is not None and float(notebook["score"]) == total, student
+    # «Manage Submissions»: every student autograded (none left as "needs autograding"), and the
+    # notebook list the manual grading pages come from.
+    submissions = fg.submissions()
     assert {s: float(v["score"]) for s, v in submissions.items()} == scores
-    assert all(float(v["max_score"]) == MAX for v in submissions.values())
-    for student, total in scores.items():  # cell by cell, as the manual grading view shows them
+    assert all(v["autograded"] and float(v["max_score"]) == MAX for v in submissions.values())
+    assert {s: float(n["score"]) for s, n in fg.notebooks().items()} == scores
+    for student, total in scores.items():  # cell by cell, as the manual grading page loads them
         cells = fg.grades(student)
         assert notebook_score(cells) == total, student
         assert all(g["manual_score"] is None for g in cells.values())
 
 
-def test_manual_score_set_in_formgrader_survives_a_regrade(course, tmp_path):
-    fg, url, subs, tmp = course
+def test_the_manual_grading_page_shows_the_graded_notebook(course):
+    fg, _, _, _ = course
+    page = fg.page(f"submissions/{fg.notebooks()['partial']['id']}/")
+    cells = fg.grades("partial")
+    for name in cells:  # a score box for every graded cell
+        assert f'id="{name}"' in page, name
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))  # the code as shown, without highlighting
+    assert "w = w + X_train.T @ ((y_train - out) * out * (1 - out))" in text  # partial's own code
+
+
+def test_manual_score_set_in_formgrader_survives_a_regrade(course):
+    fg, url, root, tmp = course
     hidden = fg.grades("partial")["train_neuron-hidden"]
     assert hidden["auto_score"] < hidden["max_score"]
     put = fg.call(f"grade/{hidden['id']}", "PUT", {"manual_score": hidden["max_score"]})
     assert put["manual_score"] == hidden["max_score"] and not put["needs_manual_grade"]
     bonus = hidden["max_score"] - hidden["auto_score"]
-    # A regrade with one changed submission: blank now hands in the solution.
-    changed = tmp_path / "subs"
-    shutil.copytree(subs, changed)
-    shutil.copy(SOLUTION, changed / "blank" / f"{A}.ipynb")
-    regraded = grade_cli(A, changed, tmp / "out", tmp / "unused.db", *LIMITS, "--db", url)
+    # A teaching assistant has blank's page open while blank resubmits and the class is regraded.
+    assert notebook_score(fg.grades("blank")) == 0
+    hand_in(root, "blank", load(SOLUTION), "2026-11-30 12:00:00.000000 UTC")
+    assert not fg.submissions()["blank"]["autograded"]  # formgrader sees the newer submission
+    regraded = grade_here(root, url)
     assert regraded.returncode == 0, regraded.stderr[-3000:]
+    assert last_plan(tmp / "out").startswith("1 to execute")
     scores = csv_scores(tmp / "out")
     assert scores == {"correct": MAX, "blank": MAX, "partial": MAX - 2 + bonus}
-    assert {s: float(v["score"]) for s, v in fg.submissions().items()} == scores
+    submissions = fg.submissions()
+    assert {s: float(v["score"]) for s, v in submissions.items()} == scores
+    assert all(v["autograded"] for v in submissions.values())
     cells = fg.grades("partial")
     kept = cells["train_neuron-hidden"]
-    assert (
-        kept["manual_score"] == hidden["max_score"] and kept["auto_score"] == hidden["auto_score"]
-    )
+    assert kept["manual_score"] == hidden["max_score"]
+    assert kept["auto_score"] == hidden["auto_score"]
     assert notebook_score(cells) == scores["partial"]
     assert notebook_score(fg.grades("blank")) == MAX
+    students = {s["id"]: float(s["score"]) for s in fg.call("students")}
+    assert students == scores
+
+
+def test_autograded_inside_out_is_refused_before_grading(tmp_path):
+    """--out is what teaching assistants may hand out; graded notebooks hold the hidden tests."""
+    out = tmp_path / "out"
+    hand_in(tmp_path, "correct", load(SOLUTION), "2026-11-30 10:00:00.000000 UTC")
+    extra = ("--autograded", str(out / "autograded"))
+    result = grade_cli(A, tmp_path / "submitted", out, tmp_path / "gb.db", *extra)
+    assert result.returncode == 2
+    assert "--autograded must not be inside --out" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (out / "autograded").exists() and not (out / "grades.csv").exists()

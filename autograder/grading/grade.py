@@ -39,6 +39,7 @@ from ..build.generate import generate_release
 from ..checks import EMIT_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
+from . import autograded
 from .collect import collect
 from .dblock import gradebook_lock
 from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
@@ -87,6 +88,7 @@ class Options:
     state: Path | None = None  # the grader's own work and cache (default: under the course)
     layout: str = "auto"  # auto | folders | lms
     scheduler: str | None = None  # a Dask scheduler address or local:N; None: the local pool
+    autograded: Path | None = None  # also nbgrader's autograded/ folder, for formgrader
 
 
 # Part of every cache key: a result cached by an older grader is executed again.
@@ -124,6 +126,8 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
     _setup_log(out / "grade.log")
     db_url = opt.db_url or f"sqlite:///{course.root / 'gradebook.db'}"
     _check_db(db_url)
+    if opt.autograded:
+        autograded.check(opt.autograded, out)
     state = state_dir(course, assignment, out, opt.state)
     work = state / "work"
     reference = _judging_reference(course, assignment, reference, state)
@@ -269,6 +273,11 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
             e.reason, e.details = redact(e.reason), [redact(d) for d in e.details]
             e.diagnoses = [redact(d) for d in e.diagnoses]
     log.info("graded %d students (%d executed now)", len(results), done_count)
+    if opt.autograded:
+        executed = {student: run["nb"] for student, run in runs.items()}
+        files = {student: sub.files for student, sub in students.items()}
+        count = autograded.write(opt.autograded, db_url, assignment, notebook_id, executed, files)
+        log.info("%d graded notebooks written to %s (for formgrader)", count, opt.autograded)
     return results
 
 
