@@ -144,7 +144,7 @@ def server(bins: Path | None = None) -> Iterator[Server]:
         yield srv
     finally:
         if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # "fast" shutdown: disconnect clients, stop
+            proc.send_signal(signal.SIGQUIT)  # "immediate" shutdown: the cluster is thrown away
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -14,11 +14,14 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.grading.dblock import gradebook_lock
+from autograder.grading.grade import _check_db
 from tests.conftest import COURSE, ROOT
 from tests.grade_cli import grade_cli, read_csv, state_root
 from tests.postgres import pg_server  # noqa: F401  (a fixture)
@@ -187,19 +190,17 @@ def test_two_assignments_graded_at_once_into_one_database(pg_server, tmp_path): 
         assert sorted(a.name for a in gb.assignments) == [A, B]
 
 
+STUDENTS = 5
+
+
 def _open_and_enrol(url: str, barrier, results) -> None:
     """What each grading run does to a gradebook: open it (creating the tables if there are
     none), then add the class one student at a time, as grade._save does."""
-    import warnings
-
-    from autograder.grading.dblock import gradebook_lock
-    from autograder.grading.grade import _check_db
-
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy autoflush warnings
     barrier.wait()
     try:
         _check_db(url)
-        for i in range(15):
+        for i in range(STUDENTS):
             with gradebook_lock(url), Gradebook(url) as gb:
                 gb.update_or_create_student(f"s{i}")
         results.put("ok")
@@ -211,7 +212,7 @@ def test_two_writers_on_an_empty_gradebook_take_turns(pg_server):  # noqa: F811
     """Without the writer lock nbgrader's table creation races ("duplicate key value violates
     unique constraint pg_type_typname_nsp_index") in most tries here; with it none fails."""
     ctx = multiprocessing.get_context("fork")
-    for _ in range(3):
+    for _ in range(2):  # each try pays nbgrader's `alembic` run on a new gradebook (~5-10 s)
         url = pg_server.create_database("race")
         barrier, results = ctx.Barrier(2), ctx.Queue()
         procs = [ctx.Process(target=_open_and_enrol, args=(url, barrier, results)) for _ in "ab"]
@@ -222,4 +223,4 @@ def test_two_writers_on_an_empty_gradebook_take_turns(pg_server):  # noqa: F811
             p.join(timeout=30)
         assert outcomes == ["ok", "ok"], outcomes
         with Gradebook(url) as gb:
-            assert sorted(s.id for s in gb.students) == sorted(f"s{i}" for i in range(15))
+            assert sorted(s.id for s in gb.students) == sorted(f"s{i}" for i in range(STUDENTS))
