@@ -24,6 +24,7 @@ import csv
 import json
 import os
 import re
+import resource
 import runpy
 import shutil
 import subprocess
@@ -120,7 +121,7 @@ def ours(
         (folder / student).mkdir(parents=True)
         shutil.copy(path, folder / student)
     out = work / f"ours-out-{tag}"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     run(
         [
             str(BIN / "autograder"),
@@ -143,9 +144,20 @@ def ours(
         ROOT,
     )
     seconds = time.perf_counter() - start
+    CPU[tag] = children_cpu() - cpu
     with open(out / "grades.csv", newline="") as f:
         scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     return seconds, scores
+
+
+CPU: dict[str, float] = {}  # CPU seconds of each run's whole process tree (kernels included)
+
+
+def children_cpu() -> float:
+    """User + system CPU time of every finished descendant: the command, its workers, kernels.
+    Other programs on a shared machine slow a run down but add nothing to it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def execution_seconds(out: Path) -> float:
@@ -188,6 +200,12 @@ def scaling(name: str, subs: dict[str, Path], work: Path, workers: list[int]) ->
         print(
             f"  one notebook in its worker (kernel start to verdict), mean: {k_local:.2f} s "
             f"local, {k_dask:.2f} s on Dask"
+        )
+        c_local, c_dask = CPU[f"local{jobs}"] / n, CPU[f"dask{jobs}"] / n
+        print(
+            f"  CPU time per notebook (whole process tree): {c_local:.2f} s local, "
+            f"{c_dask:.2f} s on Dask ({100 * (c_dask / c_local - 1):+.1f} %): on dedicated cores "
+            f"{1 / c_local:.2f} and {1 / c_dask:.2f} nb/s per core"
         )
 
 
