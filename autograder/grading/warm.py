@@ -73,7 +73,8 @@ class Kernel:
 
 
 class Pool:
-    """This process's spare kernel (at most one), started in a thread of its own."""
+    """This process's spare kernel (at most one), started in a thread of its own. A process
+    that runs several notebooks at once (a Dask worker with more threads) shares the one."""
 
     def __init__(self):
         self.pid = os.getpid()
@@ -116,6 +117,9 @@ class Pool:
                 if self._closed:
                     return
                 job, self._jobs = self._jobs[-1], []
+                if self._spare is not None and self._spare.spec == job[0] and self._spare.alive():
+                    self._wake.notify_all()  # one fits already (another thread started it)
+                    continue
                 old, self._spare = self._spare, None
                 self._starting = threading.current_thread()
             if old is not None:
