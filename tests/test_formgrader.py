@@ -15,16 +15,19 @@ from __future__ import annotations
 import html
 import json
 import os
+import pwd
 import re
 import shutil
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from autograder.build import notebooks
 from tests import browser
-from tests.conftest import ROOT
+from tests.conftest import COURSE, ROOT
 from tests.grade_cli import grade_cli, read_csv
 from tests.postgres import pg_server  # noqa: F401  (a fixture)
 from tests.test_grade_command import (
@@ -40,6 +43,7 @@ from tests.test_grade_command import (
 pytestmark = pytest.mark.slow
 
 A = "01-neuron"
+COURSE_ID = COURSE.config.CourseDirectory.course_id
 LIMITS = ("--jobs", "2", "--timeout", "10")
 
 
@@ -219,3 +223,80 @@ def test_autograded_inside_out_is_refused_before_grading(tmp_path):
     assert "--autograded must not be inside --out" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (out / "autograded").exists() and not (out / "grades.csv").exists()
+
+
+def solved(nb: dict) -> dict:
+    """The released notebook with every answer cell typed as in the solution (without the
+    solution markers), as a student who solved it would hand it in."""
+    answers = {notebooks.grade_id(c): c.source for c in notebooks.read(SOLUTION).cells if c.source}
+    for cell in nb["cells"]:
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
+        if gid.endswith("-solution"):
+            lines = answers[gid].splitlines()
+            cell["source"] = "\n".join(
+                ln
+                for ln in lines
+                if "### BEGIN SOLUTION" not in ln and "### END SOLUTION" not in ln
+            )
+    return nb
+
+
+def test_nbgrader_exchange_round_trip_then_autograder_grade(tmp_path):
+    """The JupyterHub flow with nbgrader's own exchange: the instructor releases, a student
+    fetches, validates and submits, the instructor collects; `autograder grade` grades
+    submitted/ and formgrader shows the submission as autograded, with full marks."""
+    url = f"sqlite:///{tmp_path / 'course' / 'gradebook.db'}"
+    root = course_copy(tmp_path / "course", url)
+    shutil.copytree(ROOT / "notebooks" / A, root / "notebooks" / A)
+    exchange, home = tmp_path / "exchange", tmp_path / "student"
+    exchange.mkdir()
+    home.mkdir()
+    shared = f"\nc.Exchange.root = {str(exchange)!r}\n"
+    with open(root / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(shared)
+    (home / "nbgrader_config.py").write_text(
+        f"c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = {COURSE_ID!r}{shared}",
+        encoding="utf-8",
+    )
+    env = browser.clean_home(tmp_path / "home")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+    def nbgrader(cwd: Path, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, f"nbgrader {args}: {done.stdout[-1500:]}{done.stderr[-1500:]}"
+        return done.stdout + done.stderr
+
+    nbgrader(root, "release_assignment", A)
+    nbgrader(home, "fetch_assignment", A)
+    fetched = home / A / f"{A}.ipynb"
+    assert load(fetched) == load(RELEASE)
+    fetched.write_text(json.dumps(solved(load(fetched))), encoding="utf-8")
+    validated = nbgrader(home, "validate", str(fetched))  # what the Validate button runs
+    assert "Success! Your notebook passes all the tests." in validated, validated[-2000:]
+    nbgrader(home, "submit", A)
+    nbgrader(root, "collect", A)
+    (student,) = [p.name for p in (root / "submitted").iterdir()]
+    assert student == pwd.getpwuid(os.getuid()).pw_name
+    assert (root / "submitted" / student / A / "timestamp.txt").is_file()
+    # One Unix account submits only as itself: a classmate's blank hand-in is laid out by hand.
+    hand_in(root, "classmate", load(RELEASE), "2026-11-30 10:00:00.000000 UTC")
+    graded = grade_here(root, url)
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    assert csv_scores(root.parent / "out") == {student: MAX, "classmate": 0.0}
+    port = browser.free_port()
+    command = [sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser"]
+    command += [f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={browser.TOKEN}"]
+    with browser.lab_server(command, port, root, env, tmp_path / "server.log") as base:
+        fg = Formgrader(base)
+        (assignment,) = [a for a in fg.call("assignments") if a["name"] == A]
+        assert assignment["num_submissions"] == 2
+        submission = fg.submissions()[student]
+        assert submission["autograded"] and float(submission["score"]) == MAX
+        assert notebook_score(fg.grades(student)) == MAX
