@@ -26,6 +26,12 @@ DIAGNOSES_FILENAME = "diagnoses.json"
 START = "Похоже, "
 
 
+def slot(index: int, check: str) -> str:
+    """Where a check's mutants are recorded: its place in the cell, and which check it is (a
+    wrong answer can take another branch of the cell, e.g. ``assert_true(False)`` in an except)."""
+    return f"{index}:{check}"
+
+
 def cell_digest(source: str) -> str:
     """Which visible test cell ran: its source, as the student's kernel and the grader see it."""
     text = "\n".join(line.rstrip() for line in source.strip().splitlines())
@@ -75,9 +81,7 @@ def for_visible(
     for cell in (doc.get("visible") or {}).values():
         if cell.get("cell") != digest:
             continue
-        entry = (cell.get("checks") or {}).get(str(index)) or {}
-        if entry.get("check") != check:
-            return None
+        entry = (cell.get("checks") or {}).get(slot(index, check)) or {}
         # Exact checks compare floats too (a range, an unchanged input): the last bit of another
         # CPU must not lose the diagnosis.
         rtol, atol = _tolerance(options) if check == "assert_close" else EXACT

@@ -26,15 +26,17 @@ def visible_point(doc: dict, ref: Reference, exercise: str, mutant) -> tuple[int
     (-1, None) when it fails no visible check by a check's verdict (its own error, or none)."""
     gid = f"{exercise}-visible"
     cell = (doc.get("visible") or {}).get(gid) or {}
-    for index, slot in (cell.get("checks") or {}).items():
+    for key, slot in (cell.get("checks") or {}).items():
+        index = int(key.split(":")[0])
         for entry in slot["mutants"]:
             if entry["mutant"] == mutant.name:
-                options = ref.checks[gid][int(index)]["options"]
+                want = ref.checks[gid][index]
+                options = want["options"] if want["check"] == slot["check"] else {}
                 value = decode(entry["value"])
                 found = diagnoses.for_visible(
-                    doc, cell["cell"], int(index), slot["check"], value, options
+                    doc, cell["cell"], index, slot["check"], value, options
                 )
-                return int(index), found
+                return index, found
     return -1, None
 
 

@@ -191,12 +191,18 @@ def _visible(recorded: list[dict], reports: list, diag: dict, digest: str) -> st
                 f"({len(reports)} из {len(recorded)} проверок ячейки)"
             )
         report = reports[index]
-        if (
-            not isinstance(report, dict)
-            or set(report) != {"check", "actual", "expected"}
-            or report["check"] != want["check"]
-        ):
+        if not isinstance(report, dict) or set(report) != {"check", "actual", "expected"}:
             return f"Проверка «{name}»: получен результат другой проверки"
+        if report["check"] != want["check"]:
+            # Another branch of the cell ran (``assert_true(False)`` in an except): the mutant
+            # catalogue may still know the mistake.
+            problem = f"Проверка «{name}»: получен результат другой проверки"
+            try:
+                actual = decode_untrusted(report["actual"])
+            except Malformed:
+                return problem
+            likely = diagnoses.for_visible(diag, digest, index, report["check"], actual, {})
+            return diagnoses.with_diagnosis(problem, likely)
         try:
             actual = decode_untrusted(report["actual"])
             expected = decode_untrusted(report["expected"])
