@@ -296,3 +296,35 @@ def test_a_moodle_zip_with_a_wrapper_folder_and_refused_entries(tmp_path):
         f"moodle.zip: hw/grades.csv: {NOT_LMS}",
     ]
     assert not (tmp_path / "escape.ipynb").exists()
+
+
+# --- nbgrader's submitted/<student>/<assignment>/ -------------------------------------------------
+
+
+def test_nbgrader_layout_reads_only_the_assignment_being_graded(tmp_path):
+    subs = tmp_path / "submitted"
+    put(subs / "alice" / "01-neuron" / NB)
+    put(subs / "alice" / "01-neuron" / "timestamp.txt", "2026-12-01 10:00:00")
+    put(subs / "alice" / "02-activations" / "02-activations.ipynb")
+    put(subs / "bob" / "02-activations" / "02-activations.ipynb")  # not submitted 01 yet
+    c = collect(subs, tmp_path / "work", assignment="01-neuron")
+    assert found(c) == {"alice": [NB, "timestamp.txt"], "bob": []}
+    assert c.submissions["alice"].problems == []
+    assert c.submissions["bob"].problems == [
+        "bob: no folder 01-neuron/ (nbgrader's layout): nothing submitted for 01-neuron"
+    ]
+
+
+def test_nbgrader_layout_with_one_student_is_not_a_wrapper_folder(tmp_path):
+    subs = tmp_path / "submitted"
+    put(subs / "alice" / "01-neuron" / NB)
+    c = collect(subs, tmp_path / "work", assignment="01-neuron")
+    assert found(c) == {"alice": [NB]}
+
+
+def test_a_flat_class_is_read_as_before_when_no_folder_is_named_after_the_assignment(tmp_path):
+    subs = tmp_path / "subs"
+    put(subs / "alice" / "work" / NB)
+    put(subs / "bob" / NB)
+    c = collect(subs, tmp_path / "work", assignment="01-neuron")
+    assert found(c) == {"alice": [NB], "bob": [NB]}

@@ -1,7 +1,10 @@
 """Finding the submissions of a class: a folder per student, a zip of that, or an LMS bulk download.
 
 Accepted layouts of ``SUBMISSIONS``:
-- ``SUBMISSIONS/<student_id>/<anything>.ipynb`` (nbgrader's own layout), or a ``.zip`` of it;
+- ``SUBMISSIONS/<student_id>/<anything>.ipynb``, or a ``.zip`` of it;
+- nbgrader's ``submitted/<student_id>/<assignment>/…`` (what ``nbgrader collect`` leaves): when any
+  student folder holds a folder named after the assignment being graded, only those folders are
+  read (a student's other assignments are not theirs to be graded on here);
 - an LMS bulk download, as a folder or a zip, whose file or folder names carry the student id:
   Moodle ``Full Name_12345_assignsubmission_file_`` folders (or the same as a file-name prefix) and
   Canvas ``name_12345_67890_file.ipynb`` / ``name_LATE_12345_67890_file.ipynb`` files. Another LMS:
@@ -55,7 +58,13 @@ class Collected:
     layout: str
 
 
-def collect(path: Path, work: Path, pattern: str | None = None, layout: str = "auto") -> Collected:
+def collect(
+    path: Path,
+    work: Path,
+    pattern: str | None = None,
+    layout: str = "auto",
+    assignment: str | None = None,
+) -> Collected:
     """Find every student's files under ``path`` (a folder or a zip, extracted into ``work``).
 
     ``layout`` is "folders" (a folder per student), "lms" (names carrying the student id) or
@@ -84,7 +93,7 @@ def collect(path: Path, work: Path, pattern: str | None = None, layout: str = "a
         raise CourseError(path, "unreadable")
     regexes = [re.compile(pattern)] if pattern else [re.compile(MOODLE), re.compile(CANVAS)]
     base = root
-    root = _skip_wrapper_folder(root, regexes, layout)
+    root = _skip_wrapper_folder(root, regexes, layout, assignment)
     entries = [e for e in sorted(root.iterdir()) if not _hidden(e.name)]
     if layout == "auto":
         layout = "lms" if pattern or _fits_lms(entries, regexes) else "folders"
@@ -92,8 +101,19 @@ def collect(path: Path, work: Path, pattern: str | None = None, layout: str = "a
     if layout == "lms":
         subs = _by_name_pattern(entries, regexes, where)
     else:
-        subs = _by_folder(entries, where)
+        subs = _by_folder(entries, where, _nbgrader_layout(entries, assignment))
     return Collected(subs, problems, layout)
+
+
+def _nbgrader_layout(entries: list[Path], assignment: str | None) -> str | None:
+    """The assignment, when some student folder holds a folder of that name (nbgrader's
+    ``submitted/<student>/<assignment>/``)."""
+    if not assignment:
+        return None
+    for e in entries:
+        if _real_dir(e) and _real_dir(e / assignment):
+            return assignment
+    return None
 
 
 @dataclass
@@ -169,12 +189,16 @@ def _fits_lms(entries: list[Path], regexes: list[re.Pattern]) -> bool:
     return not any(_real_dir(e) and _holds_notebook(e) for e in rest)
 
 
-def _skip_wrapper_folder(root: Path, regexes: list[re.Pattern], layout: str) -> Path:
+def _skip_wrapper_folder(
+    root: Path, regexes: list[re.Pattern], layout: str, assignment: str | None = None
+) -> Path:
     """A zip of ``submissions/`` holds one folder that holds the students: look inside it."""
     entries = [e for e in root.iterdir() if not _hidden(e.name)]
     if len(entries) != 1 or not _real_dir(entries[0]):
         return root
     only = entries[0]
+    if assignment and _real_dir(only / assignment):
+        return root  # nbgrader's submitted/ with one student: their folder, not a wrapper
     if layout != "folders" and _match(only.name, regexes):
         return root  # a class of one LMS student
     inner = [e for e in only.iterdir() if not _hidden(e.name)]
@@ -189,8 +213,11 @@ def _skip_wrapper_folder(root: Path, regexes: list[re.Pattern], layout: str) -> 
     return root
 
 
-def _by_folder(entries: list[Path], where: _Where) -> dict[str, Submission]:
-    """A folder per student; anything else at the top level is skipped, with a line."""
+def _by_folder(
+    entries: list[Path], where: _Where, assignment: str | None = None
+) -> dict[str, Submission]:
+    """A folder per student; anything else at the top level is skipped, with a line. In
+    nbgrader's layout (``assignment`` given) only ``<student>/<assignment>/`` is read."""
     subs: dict[str, Submission] = {}
     for entry in entries:
         if entry.is_symlink():
@@ -201,7 +228,14 @@ def _by_folder(entries: list[Path], where: _Where) -> dict[str, Submission]:
                 where.say(entry, LINK)
         elif entry.is_dir() and not entry.name.startswith("__"):
             sub = subs[entry.name] = Submission(entry.name)
-            sub.files = _walk(entry, where, sub.problems)
+            folder = entry / assignment if assignment else entry
+            if assignment and (folder.is_symlink() or not folder.is_dir()):
+                what = (
+                    LINK if folder.is_symlink() else f"no folder {assignment}/ (nbgrader's layout)"
+                )
+                where.say(entry, f"{what}: nothing submitted for {assignment}", sub.problems)
+                continue
+            sub.files = _walk(folder, where, sub.problems)
         elif entry.is_dir():
             where.say(entry, NOT_A_FOLDER)
         elif entry.is_file():

@@ -132,7 +132,7 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
     work = state / "work"
     reference = _judging_reference(course, assignment, reference, state)
     template, notebook_id = _register_assignment(course, assignment, db_url, work)
-    collected = collect(submissions, work, opt.pattern, opt.layout)
+    collected = collect(submissions, work, opt.pattern, opt.layout, assignment)
     for problem in collected.problems:
         log.warning(problem)
     students = dict(collected.submissions)
