@@ -152,6 +152,9 @@ def test_dead_or_unfit_spare_is_replaced(sandbox, tmp_path):
     other = spare_now()
     assert run(notebook("print(1)"), tmp_path, sandbox)[1][0] == "1\n"
     assert other is not None and not other.alive() and not other.run_dir.exists()
+    # The last notebook of a process asks for no spare: none is started.
+    run(notebook("print(2)"), tmp_path, sandbox, prepare_next=False)
+    assert spare_now() is None
 
 
 def _worker_pid() -> int:

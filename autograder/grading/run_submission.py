@@ -316,12 +316,14 @@ def execute(
     reference: str,
     *,
     warm_pool: bool = True,
+    prepare_next: bool = True,
 ) -> dict:
     """Run a notebook in a sandboxed kernel, then judge its test cells from what the kernel
     reported; return the executed notebook (JSON) and what happened.
 
     With ``warm_pool`` (and bubblewrap) the kernel is this process's spare when one fits, and
-    the next spare starts while this notebook runs (:mod:`autograder.grading.warm`).
+    the next spare starts while this notebook runs (:mod:`autograder.grading.warm`) unless
+    ``prepare_next`` is False (the process's last notebook: a spare would be thrown away).
     Raises :class:`KernelStartFailed` when the kernel never started (the caller retries it).
     """
     nb = nbformat.reads(nb_json, as_version=4)
@@ -355,7 +357,7 @@ def execute(
             )
         except OSError as e:  # cgroups there, but this one could not be made: never run bare
             raise KernelStartFailed(f"cgroup: {e}") from e
-    if spec is not None:  # the next notebook's kernel starts while this one runs
+    if spec is not None and prepare_next:  # the next notebook's kernel starts meanwhile
         warm.pool().prepare(spec, sandbox, Path(workdir), slot + 1, fonts)
     uid, run_dir, group = kernel.uid, kernel.run_dir, kernel.group
     with kernel.hold:
