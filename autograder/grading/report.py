@@ -66,7 +66,7 @@ def write_outputs(out: Path, assignment: str, notebook: str, results: list[Stude
                         _num(e.max_score),
                         e.status,
                         e.reason,
-                        " / ".join(e.diagnoses),
+                        " | ".join(e.diagnoses),
                     )
                 )
     # Moodle's grade import and Canvas's gradebook import both take an id column and a score.
