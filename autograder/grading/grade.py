@@ -421,7 +421,10 @@ def _workdir(course: Course, assignment: str, path: Path) -> Path:
     shutil.copytree(
         course.source_dir / assignment,
         path,
-        ignore=shutil.ignore_patterns("*.ipynb", REFERENCE_FILENAME, ".ipynb_checkpoints"),
+        # The reference and the diagnoses (mutants' values on hidden inputs) never reach a kernel.
+        ignore=shutil.ignore_patterns(
+            "*.ipynb", REFERENCE_FILENAME, diagnoses.DIAGNOSES_FILENAME, ".ipynb_checkpoints"
+        ),
     )
     return path
 

@@ -133,7 +133,8 @@ import os as _os
 
 _report = {"attack": "NAME", "existed": [], "read": {}, "listed": {}, "connected": [], "hits": []}
 _SECRET_WORDS = (
-    "{course_root}/solutions", "reference.json", "gradebook", "{subs_dir}", "{out_dir}",
+    "{course_root}/solutions", "reference.json", "diagnoses.json", "gradebook", "{subs_dir}",
+    "{out_dir}",
     "BEGIN SOLUTION", "SECRET-MARKER", "SQLite format 3",
 )
 
@@ -1138,7 +1139,9 @@ add(
         "read_reference",
         """
 candidates = ["{course_root}/solutions/01-neuron/reference.json", "reference.json",
-              "../reference.json", _os.environ.get("AUTOGRADER_REFERENCE", "")]
+              "../reference.json", _os.environ.get("AUTOGRADER_REFERENCE", ""),
+              "{course_root}/solutions/01-neuron/diagnoses.json", "diagnoses.json",
+              "../diagnoses.json"]
 for name, value in _os.environ.items():
     if "reference" in value.lower() or "reference" in name.lower():
         candidates.append(value)
