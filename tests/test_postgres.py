@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.build.nbgrader_cmd import nbgrader_env
 from autograder.grading.dblock import gradebook_lock
 from autograder.grading.grade import _check_db
 from tests.conftest import COURSE, ROOT
@@ -208,9 +209,11 @@ def _open_and_enrol(url: str, barrier, results) -> None:
         results.put(f"{type(e).__name__}: {str(e).splitlines()[0]}")
 
 
-def test_two_writers_on_an_empty_gradebook_take_turns(pg_server):  # noqa: F811
+def test_two_writers_on_an_empty_gradebook_take_turns(pg_server, monkeypatch):  # noqa: F811
     """Without the writer lock nbgrader's table creation races ("duplicate key value violates
     unique constraint pg_type_typname_nsp_index") in most tries here; with it none fails."""
+    # nbgrader creates a new gradebook by running `alembic` from PATH (the venv's bin).
+    monkeypatch.setenv("PATH", nbgrader_env()["PATH"])
     ctx = multiprocessing.get_context("fork")
     for _ in range(2):  # each try pays nbgrader's `alembic` run on a new gradebook (~5-10 s)
         url = pg_server.create_database("race")

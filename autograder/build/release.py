@@ -128,8 +128,10 @@ def stale_diagnoses(course: Course, name: str) -> bool:
     from .diagnose import catalogue_file, inputs_digest
 
     path = course.source_dir / name / diagnoses.DIAGNOSES_FILENAME
+    if not catalogue_file(course, name).is_file():
+        return False  # no catalogue (a course without tests/mutants/): nothing to diagnose with
     if not path.is_file():
-        return catalogue_file(course, name).is_file()
+        return True
     return diagnoses.load(path).get("inputs") != inputs_digest(course, name)
 
 

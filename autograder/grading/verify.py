@@ -111,7 +111,9 @@ def _error_verdict(gid: str, problem: str | None, error) -> str:
         return "превышено время выполнения ячейки (бесконечный цикл?)"
     what = error_label(error.get("ename", ""))
     if gid.endswith("-hidden"):
-        return f"{HIDDEN_PREFIX}: {what}"
+        # The keys reported before the error may still tell the mistake.
+        likely = diagnoses.diagnosis_in(problem or "")
+        return diagnoses.with_diagnosis(f"{HIDDEN_PREFIX}: {what}", likely)
     if problem and "не выполнена" not in problem:
         return problem  # a check that failed, judged again here: its own message
     return f"{what}; {problem}" if problem else what
