@@ -76,11 +76,14 @@ class Course:
             raise CourseError(path, "missing: the notebook must have the assignment's name")
         return path
 
-    def copy_assignment(self, assignment: str, dest: Path) -> None:
+    def copy_assignment(self, assignment: str, dest: Path, *also_ignore: str) -> None:
         """Copy the assignment's source folder to ``dest``, as nbgrader would: without the files
-        nbgrader ignores and without the hidden-test reference or diagnoses."""
+        nbgrader ignores, the hidden-test reference or the diagnoses (and ``also_ignore``)."""
         ignore = shutil.ignore_patterns(
-            *self.config.CourseDirectory.get("ignore", []), REFERENCE_FILENAME, DIAGNOSES_FILENAME
+            *self.config.CourseDirectory.get("ignore", []),
+            REFERENCE_FILENAME,
+            DIAGNOSES_FILENAME,
+            *also_ignore,
         )
         shutil.copytree(self.source_dir / assignment, dest, ignore=ignore)
 

@@ -17,7 +17,6 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -418,14 +417,9 @@ def _safe(student: str) -> str:
 def _workdir(course: Course, assignment: str, path: Path) -> Path:
     """A private folder with the assignment's data files (as nbgrader copies them)."""
     remove_tree(path)  # a previous kernel's leftovers, whatever it left (no recursion)
-    shutil.copytree(
-        course.source_dir / assignment,
-        path,
-        # The reference and the diagnoses (mutants' values on hidden inputs) never reach a kernel.
-        ignore=shutil.ignore_patterns(
-            "*.ipynb", REFERENCE_FILENAME, diagnoses.DIAGNOSES_FILENAME, ".ipynb_checkpoints"
-        ),
-    )
+    # One list of what never reaches a kernel (the reference, the diagnoses), shared with the
+    # build; notebooks are not data files.
+    course.copy_assignment(assignment, path, "*.ipynb")
     return path
 
 
