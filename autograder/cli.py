@@ -7,12 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from .build import release
-from .build.course import Course
-from .build.nbgrader_cmd import nbgrader_env
-from .build.publish import publish
-from .diagnoses import DIAGNOSES_FILENAME
-from .errors import CourseError
+from .fastimport import skip_slow_format_checkers
+
+skip_slow_format_checkers()  # before anything imports nbformat
+
+from .build import release  # noqa: E402
+from .build.course import Course  # noqa: E402
+from .build.nbgrader_cmd import nbgrader_env  # noqa: E402
+from .build.publish import publish  # noqa: E402
+from .diagnoses import DIAGNOSES_FILENAME  # noqa: E402
+from .errors import CourseError  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,6 @@ re-runs idempotent and resumable, and reports that never show hidden tests.
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import json
 import logging
@@ -26,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils as nbg_utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAutoGrades
+from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
@@ -41,6 +40,7 @@ from ..reference import REFERENCE_FILENAME
 from . import autograded
 from .collect import collect
 from .dblock import gradebook_lock
+from .gradebook import Writer
 from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
@@ -220,49 +220,61 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
     # The kernel gets no reference: it reports values, the grader judges them (verify.py).
     env = {**QUIET_ENV, EMIT_ENV: "1"}
     done_count = 0
-    save = functools.partial(_save, db_url, assignment, notebook_id)
-    for p in prepared.values():
-        if p.student in runs:
-            if not save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4)):
-                runs[p.student] = _not_run(p.nb, "не удалось записать оценки")
-    # A dead worker, a broken pool or a kernel that did not start is the machine's fault: the
-    # submission is tried again in a fresh pool, never cached as a result, and flagged if it
-    # still fails.
-    for attempt in range(EXECUTION_ATTEMPTS):
-        if not pending:
-            break
-        failed: list[tuple[Prepared, str, str]] = []
-        # A retry runs each submission in a pool of its own: one that keeps killing its worker
-        # cannot take anybody else's down with it.
-        # On Dask the scheduler already keeps a dying worker's task from taking others down.
-        groups = [pending] if attempt == 0 or cluster else [[one] for one in pending]
-        outcomes = (
-            outcome
-            for group in groups
-            for outcome in _execute_all(
-                group, course, assignment, work, env, limits, sandbox, reference, opt, cluster
+    # One open gradebook for the run; closed even when grading stops half-way.
+    with Writer(db_url, assignment, notebook_id) as writer:
+        save = writer.save
+        for p in prepared.values():
+            if p.student in runs:
+                if not save(p.student, nbformat.reads(runs[p.student]["nb"], as_version=4)):
+                    runs[p.student] = _not_run(p.nb, "не удалось записать оценки")
+        # A dead worker, a broken pool or a kernel that did not start is the machine's fault: the
+        # submission is tried again in a fresh pool, never cached as a result, and flagged if it
+        # still fails.
+        for attempt in range(EXECUTION_ATTEMPTS):
+            if not pending:
+                break
+            failed: list[tuple[Prepared, str, str]] = []
+            # A retry runs each submission in a pool of its own: one that keeps killing its worker
+            # cannot take anybody else's down with it.
+            # On Dask the scheduler already keeps a dying worker's task from taking others down.
+            groups = [pending] if attempt == 0 or cluster else [[one] for one in pending]
+            outcomes = (
+                outcome
+                for group in groups
+                for outcome in _execute_all(
+                    group,
+                    course,
+                    assignment,
+                    work,
+                    env,
+                    limits,
+                    sandbox,
+                    reference,
+                    opt,
+                    cluster,
+                    before_fork=writer.close,
+                )
             )
-        )
-        for p, key, result in outcomes:
-            if isinstance(result, str):
-                failed.append((p, key, result))
-                log.warning("%s: %s (attempt %d)", p.student, result, attempt + 1)
-                continue
-            if not save(p.student, nbformat.reads(result["nb"], as_version=4)):
-                result = _not_run(p.nb, "не удалось записать оценки")
-            _store_cache(cache / f"{_safe(p.student)}.json", key, result)
-            runs[p.student] = result
-            done_count += 1
-        pending = [(p, key) for p, key, _ in failed]
-        if attempt == EXECUTION_ATTEMPTS - 1:
-            for p, _, why in failed:
-                result = _not_run(p.nb, f"сбой проверяющей системы, не по вине студента: {why}")
-                result["infrastructure"] = True
-                save(p.student, nbformat.reads(result["nb"], as_version=4))
+            for p, key, result in outcomes:
+                if isinstance(result, str):
+                    failed.append((p, key, result))
+                    log.warning("%s: %s (attempt %d)", p.student, result, attempt + 1)
+                    continue
+                if not save(p.student, nbformat.reads(result["nb"], as_version=4)):
+                    result = _not_run(p.nb, "не удалось записать оценки")
+                _store_cache(cache / f"{_safe(p.student)}.json", key, result)
                 runs[p.student] = result
-    for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
-        if student not in runs:
-            save(student, None)
+                done_count += 1
+            pending = [(p, key) for p, key, _ in failed]
+            if attempt == EXECUTION_ATTEMPTS - 1:
+                for p, _, why in failed:
+                    result = _not_run(p.nb, f"сбой проверяющей системы, не по вине студента: {why}")
+                    result["infrastructure"] = True
+                    save(p.student, nbformat.reads(result["nb"], as_version=4))
+                    runs[p.student] = result
+        for student in sorted(set(roster) | {p.student for p in prepared.values() if p.nb is None}):
+            if student not in runs:
+                save(student, None)
 
     results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
     redact = Redactor(_hidden_sources(course, assignment))
@@ -307,10 +319,21 @@ def time_limits(course: Course, reference: Path, opt: Options) -> Limits:
 
 
 def _execute_all(
-    pending, course, assignment, work, env, limits, sandbox, reference, opt, cluster=None
+    pending,
+    course,
+    assignment,
+    work,
+    env,
+    limits,
+    sandbox,
+    reference,
+    opt,
+    cluster=None,
+    before_fork=lambda: None,
 ):
     """Execute ``pending`` in a fresh pool (or as tasks on the Dask ``cluster``); yield
-    (prepared, key, result or failure text)."""
+    (prepared, key, result or failure text). ``before_fork`` closes what the workers must not
+    inherit (the gradebook's connection)."""
     if cluster is not None:
         bar = tqdm(total=len(pending), disable=opt.quiet, unit="работ", desc=assignment)
         try:
@@ -324,6 +347,7 @@ def _execute_all(
     # fork: workers start with nbgrader already imported (no new interpreter, no re-import);
     # the parent holds no kernel, zmq context or thread yet.
     ctx = multiprocessing.get_context("fork")
+    before_fork()
     bar = tqdm(total=len(pending), disable=opt.quiet, unit="работ", desc=assignment)
     jobs = min(opt.jobs, len(pending))
     try:
@@ -444,45 +468,6 @@ def _not_run(nb, why: str) -> dict:
                 nbformat.v4.new_output("error", ename=NOT_RUN, evalue=why, traceback=[])
             ]
     return {"nb": nbformat.writes(nb), "problem": why, "truncated": False, "seconds": 0}
-
-
-def _save(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> bool:
-    """Write one student's autograded notebook (or a zero, for ``nb=None``) into the gradebook.
-
-    Only the main process calls this: SQLite takes one writer at a time; on PostgreSQL another
-    run may write too, so each write holds the gradebook lock. Returns False (after recording
-    zeros) when nbgrader refuses the notebook: one student never stops the class.
-    """
-    with gradebook_lock(db_url):
-        return _save_locked(db_url, assignment, notebook_id, student, nb)
-
-
-def _save_locked(db_url: str, assignment: str, notebook_id: str, student: str, nb) -> bool:
-    with Gradebook(db_url) as gb:
-        gb.update_or_create_student(student)
-        gb.update_or_create_submission(assignment, student)
-        if nb is None:
-            sub = gb.find_submission_notebook(notebook_id, assignment, student)
-            for g in sub.grades:
-                g.auto_score = 0
-                g.needs_manual_grade = False
-            gb.db.commit()
-            return True
-    res = {
-        "nbgrader": {
-            "db_url": db_url,
-            "assignment": assignment,
-            "notebook": notebook_id,
-            "student": student,
-        }
-    }
-    try:
-        SaveAutoGrades().preprocess(nb, res)
-    except Exception as e:
-        log.error("%s: nbgrader could not save the grades (%s: %s)", student, type(e).__name__, e)
-        _save_locked(db_url, assignment, notebook_id, student, None)
-        return False
-    return True
 
 
 def _results(db_url, assignment, notebook_id, template, prepared, runs, roster):
