@@ -103,8 +103,24 @@ class Notebook:
     def __init__(self, page, base: str, path: str, timeout_s: float = 180):
         self.page = page
         self.timeout_ms = int(timeout_s * 1000)
-        # reset: a fresh workspace, not the tabs (and kernels) of the previous test's page
-        page.goto(f"{base}/lab/tree/{path}?reset&token={TOKEN}")
+        if page.url.startswith(f"{base}/lab") and page.evaluate(f"() => !!{APP}"):
+            # JupyterLab is loaded in this page already: close its tabs and open the notebook
+            # as the file browser does (loading JupyterLab again costs chromium ~4 s of CPU).
+            page.evaluate(
+                f"""async (path) => {{
+                    const app = {APP};
+                    await app.commands.execute('application:close-all');
+                    await app.commands.execute('docmanager:open', {{path, factory: 'Notebook'}});
+                }}""",
+                path,
+            )
+            page.wait_for_function(
+                f"() => {PANEL} && {PANEL}.context && {PANEL}.context.path === {json.dumps(path)}",
+                timeout=self.timeout_ms,
+            )
+        else:
+            # reset: a fresh workspace, not the tabs (and kernels) of another test's page
+            page.goto(f"{base}/lab/tree/{path}?reset&token={TOKEN}")
         self.wait_idle()
 
     def js(self, body: str, arg=None):
@@ -176,6 +192,12 @@ class Notebook:
             timeout=self.timeout_ms,
         )
         self.wait_idle()
+
+    def clear_and_run_all(self) -> None:
+        """Edit → Clear Outputs of All Cells, then Run → Run All Cells (in the same kernel)."""
+        # Cleared first: then «all ran» (or an error) can only mean this run.
+        self.js("await app.commands.execute('notebook:clear-all-cell-outputs');")
+        self.run_all()
 
     def restart_and_run_all(self) -> None:
         """The toolbar's «Restart the kernel and run all cells», confirmed in its dialog."""

@@ -155,17 +155,47 @@ def student_lab(binder):
         yield base
 
 
+def _new_context(chromium):
+    return chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+
+
+def _failed(request) -> bool:
+    """The test failed, or never reached its end (its report is missing)."""
+    call = getattr(request.node, "rep_call", None)
+    return call is None or call.failed
+
+
+def _screenshot(pg, request) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = request.node.name.replace("/", "_").replace("[", "-").strip("]")
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 @pytest.fixture
 def page(chromium, request):
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context = _new_context(chromium)
     pg = context.new_page()
     yield pg
-    failed = getattr(request.node, "rep_call", None)
-    if failed is None or failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = request.node.name.replace("/", "_").replace("[", "-").strip("]")
-        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    if _failed(request):
+        _screenshot(pg, request)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def student_tab(chromium):
+    """One browser tab for the student's notebooks, as a student keeps JupyterLab open and opens
+    one notebook after another (each test opens its own; loading JupyterLab is done once)."""
+    context = _new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def student_page(student_tab, request):
+    yield student_tab
+    if _failed(request):
+        _screenshot(student_tab, request)
+        student_tab.goto("about:blank")  # the next notebook starts from a fresh JupyterLab
 
 
 def _solution_sources(assignment: str) -> dict[str, str]:
@@ -201,7 +231,8 @@ def _errors(cells: list[dict]) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize("assignment", assignments())
-def test_a_student_works_through_the_notebook(assignment, student_lab, binder, page):
+def test_a_student_works_through_the_notebook(assignment, student_lab, binder, student_page):
+    page = student_page
     release = notebooks.read(binder.repo / "notebooks" / assignment / f"{assignment}.ipynb")
     exercises = notebooks.exercises(release)
     first = exercises[0]
@@ -248,10 +279,15 @@ def test_a_student_works_through_the_notebook(assignment, student_lab, binder, p
         assert lines[1] == mutant.diagnosis, shown[:500]
 
     clock("wrong answer")
-    # Every exercise solved, Restart and Run All: passes, plots, formulas, widgets.
+    # Every exercise solved, Run All again: passes, plots, formulas, widgets. The toolbar's
+    # Restart and Run All in the first notebook; the others run in the kernel they have (a
+    # fresh kernel runs every notebook in Validate, below: TensorFlow is not imported thrice).
     for ex in exercises:
         nb.set_source(ex.cells["solution"], _solution_sources(assignment)[ex.name])
-    nb.restart_and_run_all()
+    if assignment == assignments()[0]:
+        nb.restart_and_run_all()
+    else:
+        nb.clear_and_run_all()
     cells = nb.cells()
     assert _errors(cells) == [], _errors(cells)
     assert all(c["count"] is not None for c in cells if c["type"] == "code")
