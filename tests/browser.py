@@ -106,12 +106,10 @@ class Notebook:
         if page.url.startswith(f"{base}/lab") and page.evaluate(f"() => !!{APP}"):
             # JupyterLab is loaded in this page already: close its tabs and open the notebook
             # as the file browser does (loading JupyterLab again costs chromium ~4 s of CPU).
-            page.evaluate(
-                f"""async (path) => {{
-                    const app = {APP};
-                    await app.commands.execute('application:close-all');
-                    await app.commands.execute('docmanager:open', {{path, factory: 'Notebook'}});
-                }}""",
+            self.js(
+                """await app.commands.execute('application:close-all');
+                   const open = {path: arg, factory: 'Notebook'};
+                   await app.commands.execute('docmanager:open', open);""",
                 path,
             )
             page.wait_for_function(
