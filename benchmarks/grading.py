@@ -7,7 +7,9 @@ submissions — correct, blank, and partly wrong (the mutants of tests/mutants/)
 plain `nbgrader autograde` and with `autograder grade`, checks that the scores are identical, and
 prints both wall times, their ratio, and the lower bound: the summed time of executing each
 submission alone with `jupyter nbconvert --execute` (kernel start included) divided by the cores.
-It also grades the class once more with `--sandbox off` and prints what the sandbox costs.
+It also grades the class with every kernel started afresh (`AUTOGRADER_ZYGOTE=off`, no fork
+server) and with `--sandbox off`, and prints what the zygote saves and what the sandbox costs,
+and the machine's busy CPU per notebook of each run (meaningful on a quiet machine).
 
     .venv/bin/python benchmarks/grading.py --scheduler local:1 --scheduler local:2 [--students 200]
 
@@ -24,7 +26,6 @@ import csv
 import json
 import os
 import re
-import resource
 import runpy
 import shutil
 import subprocess
@@ -94,13 +95,14 @@ def plain_nbgrader(assignment: str, subs: dict[str, Path], work: Path) -> tuple[
         dest.mkdir(parents=True)
         shutil.copy(path, dest)
     env = {**ENV, "AUTOGRADER_REFERENCE": str(ROOT / "solutions" / assignment / "reference.json")}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), busy_cpu()
     run(
         [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", *common],
         course,
         env,
     )
     seconds = time.perf_counter() - start
+    CPU["plain"] = busy_cpu() - cpu
     with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
         scores = {s: gb.find_submission(assignment, s).score for s in subs}
     return seconds, scores
@@ -114,6 +116,7 @@ def ours(
     sandbox: str = "auto",
     *extra: str,
     tag: str = "",
+    env: dict | None = None,
 ) -> tuple[float, dict]:
     tag = tag or sandbox
     folder = work / f"ours-in-{tag}"
@@ -121,7 +124,7 @@ def ours(
         (folder / student).mkdir(parents=True)
         shutil.copy(path, folder / student)
     out = work / f"ours-out-{tag}"
-    start, cpu = time.perf_counter(), children_cpu()
+    start, cpu = time.perf_counter(), busy_cpu()
     run(
         [
             str(BIN / "autograder"),
@@ -142,22 +145,26 @@ def ours(
             *extra,
         ],
         ROOT,
+        env,
     )
     seconds = time.perf_counter() - start
-    CPU[tag] = children_cpu() - cpu
+    CPU[tag] = busy_cpu() - cpu
     with open(out / "grades.csv", newline="") as f:
         scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     return seconds, scores
 
 
-CPU: dict[str, float] = {}  # CPU seconds of each run's whole process tree (kernels included)
+CPU: dict[str, float] = {}  # busy CPU seconds of the machine during each run
 
 
-def children_cpu() -> float:
-    """User + system CPU time of every finished descendant: the command, its workers, kernels.
-    Other programs on a shared machine slow a run down but add nothing to it."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def busy_cpu() -> float:
+    """The machine's busy CPU time so far (all cores, /proc/stat): what a run costs, kernels
+    included — the sandboxed kernels are not the grader's children (bubblewrap's PID namespace,
+    the zygote), so the grader's rusage misses them. Meaningful on a quiet machine only."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def execution_seconds(out: Path) -> float:
@@ -203,7 +210,7 @@ def scaling(name: str, subs: dict[str, Path], work: Path, workers: list[int]) ->
         )
         c_local, c_dask = CPU[f"local{jobs}"] / n, CPU[f"dask{jobs}"] / n
         print(
-            f"  CPU time per notebook (whole process tree): {c_local:.2f} s local, "
+            f"  busy CPU per notebook (the whole machine): {c_local:.2f} s local, "
             f"{c_dask:.2f} s on Dask ({100 * (c_dask / c_local - 1):+.1f} %): on dedicated cores "
             f"{1 / c_local:.2f} and {1 / c_dask:.2f} nb/s per core"
         )
@@ -283,6 +290,8 @@ def main() -> None:
                 continue
             t_plain, s_plain = plain_nbgrader(name, subs, work)
             t_ours, s_ours = ours(name, subs, work, args.jobs, "require")
+            fresh = {**ENV, "AUTOGRADER_ZYGOTE": "off"}
+            t_fresh, s_fresh = ours(name, subs, work, args.jobs, "require", tag="fresh", env=fresh)
             t_open, s_open = ours(name, subs, work, args.jobs, "off")
             bound = lower_bound(subs, work, os.cpu_count() or 1)
             same = all(abs(s_plain[s] - s_ours[s]) < 1e-9 for s in subs)
@@ -290,6 +299,16 @@ def main() -> None:
                 f"{name}: plain nbgrader {t_plain:.1f} s, autograder grade {t_ours:.1f} s "
                 f"(x{t_plain / t_ours:.2f} faster), lower bound {bound:.1f} s "
                 f"(ours is x{t_ours / bound:.2f} of it); scores identical: {same}"
+            )
+            n = len(subs)
+            print(
+                f"  busy CPU per notebook (the whole machine): plain nbgrader "
+                f"{CPU['plain'] / n:.2f} s, ours {CPU['require'] / n:.2f} s"
+            )
+            print(
+                f"  kernels forked from the zygote: {t_ours:.1f} s; started afresh "
+                f"(AUTOGRADER_ZYGOTE=off): {t_fresh:.1f} s, {CPU['fresh'] / n:.2f} s CPU per "
+                f"notebook (x{t_plain / t_fresh:.2f} plain); scores identical: {s_fresh == s_ours}"
             )
             print(
                 f"  sandbox: {t_ours:.1f} s with, {t_open:.1f} s without (--sandbox off): "

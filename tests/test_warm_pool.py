@@ -192,7 +192,12 @@ def _kernels_of(pid: int) -> list[int]:
 
 def test_standard_imports_from_the_notebooks_own_cells():
     nb01 = notebooks.read(COURSE.source_notebook("01-neuron"))
-    assert standard_imports(nb01) == ("numpy", "matplotlib.pyplot", "autograder.checks")
+    assert standard_imports(nb01) == (
+        "numpy",
+        "matplotlib.pyplot",
+        "autograder.checks",
+        "ipywidgets",
+    )
     nb07 = notebooks.read(COURSE.source_notebook("07-keras"))
     assert {"tensorflow", "keras"} <= set(standard_imports(nb07))
     # A student's answer cell never decides what every kernel loads.

@@ -376,7 +376,16 @@ def execute(
             if warm_km:  # the spare, on the first attempt only
                 return warm_km.pop()
             return SandboxKernelManager(
-                sandbox, run_dir, uid, kernel_limits, env, kernel.data, group, fonts, preload
+                sandbox,
+                run_dir,
+                uid,
+                kernel_limits,
+                env,
+                kernel.data,
+                group,
+                fonts,
+                preload,
+                warm.zygote(sandbox, env, fonts, preload),
             )
 
         watchdog.start()
@@ -432,7 +441,14 @@ def execute(
 
 # The course's standard imports, loaded as a kernel starts (TensorFlow and Keras only where the
 # notebook imports them): a student's `import numpy as np` then finds the module loaded.
-PRELOADABLE = ("numpy", "matplotlib.pyplot", "autograder.checks", "tensorflow", "keras")
+PRELOADABLE = (
+    "numpy",
+    "matplotlib.pyplot",
+    "autograder.checks",
+    "ipywidgets",
+    "tensorflow",
+    "keras",
+)
 
 
 def standard_imports(nb) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from traitlets import Type
 import autograder
 
 from .cgroup import Cgroups, KernelCgroup
+from .zygote import AFTER_FORK
 
 BWRAP = "bwrap"
 IOPUB_QUEUE = 20_000  # messages (zmq's default, 1000, drops a live-progress loop's output)
@@ -446,6 +447,10 @@ class SandboxKernelClient(AsyncKernelClient):
                 break
 
 
+def _split(rlimit: str) -> tuple[str, str, str]:
+    return rlimit.partition("=")
+
+
 def preload_lines(modules: tuple[str, ...]) -> list[str]:
     """IPython start-up lines that import ``modules`` and leave no name behind."""
     return [f"import {m} as _autograder_preload; del _autograder_preload" for m in modules]
@@ -465,10 +470,12 @@ class SandboxKernelManager(AsyncKernelManager):
         cgroup: KernelCgroup | None = None,
         fonts: Path | None = None,
         preload: tuple[str, ...] = (),
+        zygote=None,
         **kwargs,
     ):
         super().__init__(transport="ipc", ip=str(run_dir / "k"), **kwargs)
         self._cgroup, self._fonts, self._preload = cgroup, fonts, preload
+        self._zygote = zygote  # autograder.grading.zygote.Zygote: the kernel is forked from it
         self.connection_file = str(run_dir / "kernel.json")
         self._sandbox, self._run_dir, self._uid, self._limits = sandbox, run_dir, uid, limits
         self._env = sandbox.env(env, run_dir)
@@ -481,10 +488,30 @@ class SandboxKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"
         if self._uid is not None and os.path.exists(self.connection_file):
             os.chown(self.connection_file, self._uid, self._uid)
-        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
-        # The course's standard imports are loaded as the kernel starts, after IPython and its
-        # matplotlib backend are set up, as the notebook's first cell would load them.
-        kernel += [f"--IPKernelApp.exec_lines={line}" for line in preload_lines(self._preload)]
+        arguments = ["-f", self.connection_file]
+        if self._zygote is None:
+            # The course's standard imports are loaded as the kernel starts, after IPython and
+            # its matplotlib backend are set up, as the notebook's first cell would load them.
+            lines = preload_lines(self._preload)
+            arguments += [f"--IPKernelApp.exec_lines={line}" for line in lines]
+            kernel = [sys.executable, "-m", "ipykernel_launcher", *arguments]
+        else:
+            # bubblewrap builds the sandbox around a placeholder that lives as long as the
+            # kernel holds the FIFO open; the kernel is then forked into it (_fork_kernel).
+            alive = self._run_dir / "alive"
+            if not alive.exists():
+                os.mkfifo(alive, 0o600)
+                if self._uid is not None:
+                    os.chown(alive, self._uid, self._uid)
+            lines = [
+                f"import {m} as _autograder_preload; _autograder_preload.{AFTER_FORK[m]}; "
+                "del _autograder_preload"
+                for m in self._preload
+                if m in AFTER_FORK
+            ]
+            arguments += [f"--IPKernelApp.exec_lines={line}" for line in lines]
+            self._zygote_argv = arguments
+            kernel = [shutil.which("cat") or "/bin/cat", str(alive)]
         return self._sandbox.command(
             kernel,
             self._run_dir,
@@ -498,7 +525,32 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_start_kernel(self, **kw):
         kw["env"] = dict(self._env)  # the grader's environment never reaches the kernel
-        return await super()._async_start_kernel(**kw)
+        started = await super()._async_start_kernel(**kw)
+        if self._zygote is not None:
+            self._fork_kernel()
+        return started
+
+    def _fork_kernel(self) -> None:
+        """Have the zygote fork the kernel into the sandbox just started (see its module)."""
+        bwrap = self.provisioner.process.pid
+        request = {
+            "bwrap": bwrap,
+            "alive": str(self._run_dir / "alive"),
+            "cgroups": self._cgroup.procs_files() if self._cgroup is not None else [],
+            "uid": self._uid,
+            "limits": [[n, int(v)] for n, _, v in map(_split, self._limits.rlimits())],
+            "env": self._env,
+            "cwd": HOME,
+            "argv": self._zygote_argv,
+        }
+        try:
+            self._zygote.spawn(request)
+        except OSError as e:
+            try:
+                os.killpg(bwrap, 9)
+            except OSError:
+                pass
+            raise RuntimeError(f"the kernel could not be forked: {e}") from e
 
     start_kernel = _async_start_kernel  # the base class binds the name to its own function
 

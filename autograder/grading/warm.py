@@ -27,6 +27,7 @@ from pathlib import Path
 from jupyter_core.utils import run_sync
 
 from .sandbox import RUN_PREFIX, KernelLimits, Sandbox, SandboxKernelManager, at_exit
+from .zygote import FORKABLE, Zygote
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,35 @@ def pool() -> Pool:
         return _POOL
 
 
+_ZYGOTES: dict[tuple, Zygote] = {}
+_ZYGOTES_LOCK = threading.Lock()
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets
+
+
+def zygote(sandbox: Sandbox, env: dict[str, str], fonts, preload: tuple[str, ...]):
+    """This process's kernel zygote for these imports (:mod:`autograder.grading.zygote`), or
+    None where kernels are started afresh: no bubblewrap, no separate users, no shared font
+    list, an import that is not safe to fork (TensorFlow), or ``AUTOGRADER_ZYGOTE=off``."""
+    if (
+        os.environ.get("AUTOGRADER_ZYGOTE") == "off"
+        or not (sandbox.isolated and sandbox.drops_privileges)
+        or fonts is None
+        or not set(preload) <= set(FORKABLE)
+    ):
+        return None
+    kernel_env = sandbox.env(env)
+    # The zygote imports matplotlib as a kernel would after ipykernel set its backend, with
+    # the font list that every kernel sees (from its host folder).
+    folder = str(Path(fonts).parent)
+    zygote_env = {**kernel_env, "MPLCONFIGDIR": folder, "MPLBACKEND": INLINE_BACKEND}
+    key = (os.getpid(), preload, tuple(sorted(zygote_env.items())))
+    with _ZYGOTES_LOCK:
+        if key not in _ZYGOTES:
+            _ZYGOTES[key] = Zygote(preload, zygote_env)
+            at_exit(_ZYGOTES[key].close)
+        return _ZYGOTES[key]
+
+
 def new_kernel(
     sandbox: Sandbox,
     hint: int,
@@ -213,6 +243,7 @@ def _start_spare(spec: Spec, sandbox: Sandbox, workdir: Path, hint: int, fonts) 
         kernel.group,
         fonts,
         spec.preload,
+        zygote(sandbox, dict(spec.env), fonts, spec.preload),
     )
     try:
         run_sync(_launch)(kernel.km, str(data))
