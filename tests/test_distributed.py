@@ -159,10 +159,13 @@ def test_a_worker_killed_mid_task_costs_nothing(local):
     while proc.poll() is None and time.monotonic() < deadline and killed is None:
         for worker in dask_workers(psutil.Process(proc.pid)):
             try:
-                kids = worker.children(recursive=True)
-                busy = any("ipykernel_launcher" in " ".join(k.cmdline()) for k in kids)
+                lines = [" ".join(k.cmdline()) for k in worker.children(recursive=True)]
             except psutil.Error:
                 continue
+            # A kernel started afresh, or one forked from the worker's zygote (same cmdline).
+            busy = any("ipykernel_launcher" in line for line in lines) or (
+                sum("autograder.grading.zygote" in line for line in lines) > 1
+            )
             if busy:
                 killed = worker.pid
                 os.kill(killed, signal.SIGKILL)

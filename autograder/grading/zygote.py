@@ -301,7 +301,12 @@ def _serve(fd: int, out) -> None:
         if fd not in ready:
             continue
         chunk = os.read(fd, 1 << 20)
-        if not chunk:  # the grader has gone
+        if not chunk:  # the grader has gone: so do the kernels it can no longer talk to
+            for sandbox in _SANDBOXES.values():
+                try:
+                    signal.pidfd_send_signal(sandbox, signal.SIGKILL)
+                except OSError:
+                    pass
             return
         pending += chunk
         while b"\n" in pending:
