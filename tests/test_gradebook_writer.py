@@ -5,13 +5,18 @@ others' grades intact. Real nbgrader gradebook (SQLite), real release of the cou
 from __future__ import annotations
 
 import copy
+import os
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import SaveAutoGrades
+from sqlalchemy import text
 
 from autograder.build import notebooks
+from autograder.grading import gradebook
 from autograder.grading.grade import _register_assignment
 from autograder.grading.gradebook import Writer
 from tests.conftest import COURSE
@@ -94,3 +99,17 @@ def test_a_notebook_nbgrader_refuses_scores_zero_and_the_next_one_is_saved(regis
         full = gb.find_submission(ASSIGNMENT, "good-before").max_score
     assert scores == {"good-before": full, "broken": 0, "good-after": full, "absent": 0}, scores
     assert full > 0
+
+
+def test_a_new_gradebook_is_stamped_with_the_revision_alembic_reports(tmp_path, monkeypatch):
+    import nbgrader.api
+
+    # nbgrader's own way, `alembic heads` in a new Python (the venv's bin on PATH), against ours.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    expected = nbgrader.api.get_alembic_version()
+    assert gradebook.alembic_head() == expected
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
+    gradebook.stamp_new_gradebooks_in_process()
+    assert nbgrader.api.get_alembic_version is gradebook.alembic_head
+    with Gradebook(f"sqlite:///{tmp_path}/gb.db") as gb:
+        assert gb.db.execute(text("SELECT version_num FROM alembic_version")).scalar() == expected

@@ -186,28 +186,65 @@ def test_tensorflow_is_never_forked(sandbox):
         assert warm.zygote(sandbox, ENV, fonts, preload) is None
 
 
-def _zygotes_after(nb: str, workdir: str, times: int) -> list[int]:
+FORKED = "import sys\nprint('autograder.grading.zygote' in sys.orig_argv)"
+
+
+def _zygote_processes(root: psutil.Process) -> list[psutil.Process]:
+    return [
+        p
+        for p in root.children(recursive=True)
+        if "autograder.grading.zygote" in " ".join(p.cmdline())
+        and "autograder.grading.zygote" not in " ".join(p.parent().cmdline())
+    ]
+
+
+def _zygotes_after(nb: str, workdir: str, times: int, own: bool) -> list[int]:
     os.environ["AUTOGRADER_ZYGOTE"] = "on"
+    if own:  # forget the zygote inherited from the test process: start one of this worker's
+        warm._ZYGOTES.clear()
     for _ in range(times):
-        assert execute(nb, workdir, ENV, LIMITS, detect(), 0, REFERENCE)["problem"] == ""
-    me = psutil.Process()
-    zygotes = [p for p in me.children() if "autograder.grading.zygote" in " ".join(p.cmdline())]
-    assert len(zygotes) == 1
-    # Every kernel it forked is reaped as it ends: no zombie holds a sandbox user's process slot.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        zombies = [c for c in zygotes[0].children() if c.status() == psutil.STATUS_ZOMBIE]
-        if not zombies:
-            break
-        time.sleep(0.05)
-    assert zombies == []
-    return [p.pid for p in zygotes]
+        result = execute(nb, workdir, ENV, LIMITS, detect(), 0, REFERENCE)
+        assert result["problem"] == ""
+        printed = nbformat.reads(result["nb"], as_version=4).cells[-1].outputs[0]["text"]
+        assert printed == "True\n"  # a forked kernel
+    mine = _zygote_processes(psutil.Process())
+    if own:
+        assert len(mine) == 1
+        # Every kernel it forked is reaped as it ends: no zombie holds a user's process slot.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            zombies = [c for c in mine[0].children() if c.status() == psutil.STATUS_ZOMBIE]
+            if not zombies:
+                break
+            time.sleep(0.05)
+        assert zombies == []
+    else:
+        assert mine == []  # the parent's zygote served this worker
+    return [p.pid for p in mine]
+
+
+def test_workers_share_their_parents_zygote(sandbox, tmp_path, monkeypatch):
+    nb = notebook(IMPORTS, FORKED)
+    fonts = font_cache(sandbox, ENV)
+    shared = warm.zygote(
+        sandbox, ENV, fonts, ("numpy", "matplotlib.pyplot", "autograder.checks", "ipywidgets")
+    )
+    shared.start()
+    before = {p.pid for p in _zygote_processes(psutil.Process())}
+    for i in (0, 1):
+        (tmp_path / str(i)).mkdir()
+    with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
+        runs = [pool.submit(_zygotes_after, nb, str(tmp_path / str(i)), 2, False) for i in (0, 1)]
+        assert [r.result() for r in runs] == [[], []]
+    # Still this process's, still serving: the workers' exit did not stop it.
+    assert {p.pid for p in _zygote_processes(psutil.Process())} == before != set()
+    assert run(nb, tmp_path, sandbox, monkeypatch, fork=True)["problem"] == ""
 
 
 def test_worker_exit_ends_its_zygote(tmp_path):
-    nb = notebook(IMPORTS, "print(np.ones(2).sum())")
+    nb = notebook(IMPORTS, FORKED)
     with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
-        pids = pool.submit(_zygotes_after, nb, str(tmp_path), 3).result()
+        pids = pool.submit(_zygotes_after, nb, str(tmp_path), 3, True).result()
     deadline = time.monotonic() + 30
     while any(psutil.pid_exists(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -8,7 +8,7 @@ across every user and session; a cpu cgroup gives each kernel one equal share of
 
 The groups are created below the grader's own cgroup (as ``/proc/self/cgroup`` names it), never
 at the root of a hierarchy, joined by the kernel's launcher before bubblewrap starts
-(:mod:`autograder.grading.cgjoin`), and removed after the submission. cgroup v2 (one unified
+(``sandbox.CGJOIN``, a shell line), and removed after the submission. cgroup v2 (one unified
 hierarchy) and v1 (separate memory, pids and cpu hierarchies) are both handled. Where none is
 writable, :func:`detect` says why and grading falls back to polling.
 """

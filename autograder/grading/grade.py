@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -37,11 +38,18 @@ from ..build.generate import generate_release
 from ..checks import EMIT_ENV
 from ..errors import CourseError
 from ..reference import REFERENCE_FILENAME
-from . import autograded
+from . import autograded, warm
 from .collect import collect
 from .dblock import gradebook_lock
-from .gradebook import Writer
-from .run_submission import Limits, execute, remove_tree, sweep_dead_workers, worker_init
+from .gradebook import Writer, stamp_new_gradebooks_in_process
+from .run_submission import (
+    Limits,
+    execute,
+    remove_tree,
+    standard_imports,
+    sweep_dead_workers,
+    worker_init,
+)
 from .sandbox import detect, unconfined
 from .submission import Prepared, prepare
 from .text import Redactor, clean, error_label, first_line
@@ -167,6 +175,15 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
         print(warning, file=sys.stderr)
     if cluster is not None:
         cluster.check_workers(sandbox, opt.sandbox)
+    # The kernel gets no reference: it reports values, the grader judges them (verify.py).
+    env = {**QUIET_ENV, EMIT_ENV: "1"}
+    # While the submissions are prepared, this process builds the font list and starts the
+    # kernel zygote that its workers will share (joined before they are forked).
+    prestart = threading.Thread(
+        target=warm.prestart, args=(sandbox, env, standard_imports(template)), daemon=True
+    )
+    if cluster is None:
+        prestart.start()
     salt = hashlib.sha256(
         CACHE_VERSION.encode()
         + notebooks.dumps(template).encode()
@@ -217,8 +234,6 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
             pending.append((p, key))
     log.info("%d to execute, %d unchanged since the last run", len(pending), len(runs))
 
-    # The kernel gets no reference: it reports values, the grader judges them (verify.py).
-    env = {**QUIET_ENV, EMIT_ENV: "1"}
     done_count = 0
     # One open gradebook for the run; closed even when grading stops half-way.
     with Writer(db_url, assignment, notebook_id) as writer:
@@ -252,7 +267,7 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
                     reference,
                     opt,
                     cluster,
-                    before_fork=writer.close,
+                    before_fork=lambda: _after(prestart, writer.close),
                 )
             )
             for p, key, result in outcomes:
@@ -276,6 +291,7 @@ def _grade(course, assignment, submissions, out, opt, reference, cluster):
             if student not in runs:
                 save(student, None)
 
+    _after(prestart, lambda: None)  # nothing was left to execute: it ran for nothing
     results = _results(db_url, assignment, notebook_id, template, prepared, runs, roster)
     redact = Redactor(_hidden_sources(course, assignment))
     for r in results:
@@ -372,6 +388,14 @@ def _execute_all(
             log.warning("removed what a dead worker left: %s", path)
 
 
+def _after(thread: threading.Thread, then) -> None:
+    """Wait for ``thread`` (if it was started), then call ``then``: nothing runs in a second
+    thread when the workers are forked."""
+    if thread.is_alive():
+        thread.join()
+    then()
+
+
 def _judging_reference(course: Course, assignment: str, reference: Path, state: Path) -> Path:
     """One file with all the grader judges by: the reference and the diagnoses of the mutant
     catalogue (hidden keys included). It travels to wherever the notebook is judged."""
@@ -404,6 +428,7 @@ def _setup_log(path: Path) -> None:
 
 
 def _check_db(db_url: str) -> None:
+    stamp_new_gradebooks_in_process()
     try:  # under the lock: a first run creates the tables, a second must not race it
         with gradebook_lock(db_url), Gradebook(db_url):
             pass

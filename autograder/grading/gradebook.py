@@ -20,6 +20,28 @@ from .dblock import gradebook_lock
 log = logging.getLogger("autograder.grading.grade")
 
 
+def alembic_head() -> str:
+    """The schema revision nbgrader stamps into a new gradebook, read in this process.
+
+    nbgrader's ``get_alembic_version`` runs ``alembic heads`` in a new Python, which imports
+    alembic and nbgrader again: 1.5 s of every run that creates a gradebook, alone on one core
+    before any kernel starts. This reads the same head from nbgrader's own migration scripts.
+    """
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        return ScriptDirectory.from_config(Config(ini)).get_current_head()
+
+
+def stamp_new_gradebooks_in_process() -> None:
+    """nbgrader creates gradebooks (here and in generate_assignment) with :func:`alembic_head`."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = alembic_head
+
+
 class _CommitLater:
     """A session whose ``commit`` only flushes: the notebook's transaction is committed once."""
 

@@ -41,6 +41,11 @@ from .cgroup import Cgroups, KernelCgroup
 from .zygote import AFTER_FORK
 
 BWRAP = "bwrap"
+# Join the kernel's cgroups, then start its sandbox: `sh -c CGJOIN cgjoin PROCS_FILE ... -- CMD`.
+# On the host, before bubblewrap, so everything the kernel ever starts is inside its groups; a
+# failed write is fatal (never a kernel outside its limits).
+CGJOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"'
+SETPRIV = shutil.which("setpriv")  # util-linux
 IOPUB_QUEUE = 20_000  # messages (zmq's default, 1000, drops a live-progress loop's output)
 MAX_MESSAGE_BYTES = 64 << 20
 RUN_PREFIX = "ag-"
@@ -168,22 +173,30 @@ class Sandbox:
         data: Path | None = None,
         cgroup: KernelCgroup | None = None,
         fonts: Path | None = None,
+        placeholder: bool = False,
     ) -> list[str]:
         """The command that starts ``kernel`` confined (its environment is exactly ``env``).
 
         The files of ``data`` (the assignment's data files) appear read-only in its home, and so
         does ``fonts``, matplotlib's font list (see :func:`font_cache`). With a ``cgroup`` the
-        launcher joins it first, so nothing of the kernel ever runs outside it.
+        launcher joins it first, so nothing of the kernel ever runs outside it. A
+        ``placeholder`` (the process a forked kernel's sandbox is built around) only drops to the
+        kernel's user: the forked kernel sets its limits itself.
         """
         join = []
         if cgroup is not None:
-            join = [sys.executable, "-m", "autograder.grading.cgjoin", *cgroup.procs_files(), "--"]
-        confine = [sys.executable, "-m", "autograder.grading.confine"]
-        if uid is not None:
-            confine += ["--uid", str(uid), "--gid", str(uid)]
-        for rlimit in lim.rlimits():
-            confine += ["--limit", rlimit]
-        confine += ["--", *kernel]
+            join = ["/bin/sh", "-c", CGJOIN, "cgjoin", *cgroup.procs_files(), "--"]
+        if placeholder and uid is not None and SETPRIV:
+            # Only waits for its FIFO, as the kernel's user (no Python to start for it).
+            confine = [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+            confine += kernel
+        else:
+            confine = [sys.executable, "-m", "autograder.grading.confine"]
+            if uid is not None:
+                confine += ["--uid", str(uid), "--gid", str(uid)]
+            for rlimit in lim.rlimits():
+                confine += ["--limit", rlimit]
+            confine += ["--", *kernel]
         if not self.bwrap:
             return [*join, *confine]
         setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
@@ -365,6 +378,8 @@ def font_cache(sandbox: Sandbox, env: dict[str, str]) -> Path | None:
     pid = os.getpid()
     if not sandbox.isolated:
         return None
+    if pid not in _FONT_CACHES and _FONT_CACHES.get(os.getppid()) is not None:
+        return _FONT_CACHES[os.getppid()]  # a worker: the grader's, built before it forked
     if pid not in _FONT_CACHES:
         _FONT_CACHES[pid] = _build_font_cache(sandbox, env)
         if _FONT_CACHES[pid] is not None:
@@ -521,6 +536,7 @@ class SandboxKernelManager(AsyncKernelManager):
             self._data,
             self._cgroup,
             self._fonts,
+            placeholder=self._zygote is not None,
         )
 
     async def _async_start_kernel(self, **kw):

@@ -320,17 +320,29 @@ def _serve(fd: int, out) -> None:
 
 
 class Zygote:
-    """The grader's side: one zygote process (started on first use) and its requests."""
+    """The grader's side: one zygote process (started on first use) and its requests.
 
-    def __init__(self, modules: tuple[str, ...], env: dict[str, str]):
+    Worker processes forked from the process that started it share it: a request and its
+    answer hold a lock on a file (``flock``, opened by each process), so two workers never
+    interleave on the pipes. Only the process that started a zygote stops it.
+    """
+
+    def __init__(self, modules: tuple[str, ...], env: dict[str, str], lock_path: str):
         import subprocess
         import threading
 
-        self.modules, self.env = modules, env
+        self.modules, self.env, self.lock_path = modules, env, lock_path
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        self._owner = 0  # the pid that started _proc
 
-    def _start(self):
+    def start(self) -> None:
+        """Start the zygote now if it is not running (otherwise on the first request)."""
+        with self._lock, self._exclusive():
+            if self._proc is None:
+                self._start()
+
+    def _start(self) -> None:
         import subprocess
 
         proc = subprocess.Popen(
@@ -348,33 +360,49 @@ class Zygote:
             proc.kill()
             proc.wait()
             raise OSError("the kernel zygote did not start")
-        self._proc = proc
+        self._proc, self._owner = proc, os.getpid()
+
+    def _exclusive(self):
+        import contextlib
+        import fcntl
+
+        @contextlib.contextmanager
+        def held():
+            with open(self.lock_path, "a") as f:
+                fcntl.flock(f, fcntl.LOCK_EX)
+                yield
+
+        return held()
 
     def spawn(self, request: dict) -> int:
         """Fork a kernel into a built sandbox; its pid. Raises OSError when it could not."""
-        with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
+        with self._lock, self._exclusive():
+            if self._proc is None:
                 self._start()
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
-                answer = json.loads(self._proc.stdout.readline() or "{}")
+                line = self._proc.stdout.readline()
+                if not line:
+                    raise OSError("the zygote has ended")
+                answer = json.loads(line)
             except (OSError, ValueError) as e:
-                self.close_locked()
+                self._forget()  # the next request starts a zygote of this process's own
                 raise OSError(f"kernel zygote: {e}") from e
         if "pid" not in answer:
             raise OSError(f"kernel zygote: {answer.get('error', 'no answer')}")
         return int(answer["pid"])
 
-    def close_locked(self) -> None:
+    def _forget(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None:
+        if proc is not None and self._owner == os.getpid():
             proc.kill()
             proc.wait()
 
     def close(self) -> None:
+        """Stop the zygote if this process started it (a forked worker leaves its parent's)."""
         with self._lock:
-            self.close_locked()
+            self._forget()
 
 
 if __name__ == "__main__":
