@@ -36,6 +36,8 @@ import resource
 import sys
 import time
 
+from .confine import LIMITS  # the names of the limits, as the started kernels' launcher sets them
+
 FORKABLE = ("numpy", "matplotlib.pyplot", "autograder.checks", "ipywidgets")
 # What an import does when a kernel is running, done in the forked kernel once it runs.
 AFTER_FORK = {"ipywidgets": "register_comm_target()"}
@@ -43,14 +45,6 @@ CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
 NAMESPACES = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET)
 PR_CAPBSET_DROP, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 24, 4, 38, 36
-LIMITS = {
-    "as": resource.RLIMIT_AS,
-    "cpu": resource.RLIMIT_CPU,
-    "fsize": resource.RLIMIT_FSIZE,
-    "nofile": resource.RLIMIT_NOFILE,
-    "nproc": resource.RLIMIT_NPROC,
-    "core": resource.RLIMIT_CORE,
-}
 READY_TIMEOUT = 30.0  # seconds for bubblewrap to build the sandbox
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
