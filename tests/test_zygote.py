@@ -25,6 +25,7 @@ from autograder.checks import EMIT_ENV
 from autograder.grading import warm
 from autograder.grading.run_submission import Limits, execute
 from autograder.grading.sandbox import Sandbox, detect, font_cache
+from autograder.grading.zygote import Zygote
 from tests.conftest import COURSE
 
 pytestmark = pytest.mark.slow
@@ -82,6 +83,8 @@ def sandbox() -> Sandbox:
     assert found.isolated, f"bubblewrap sandbox unavailable: {found.warning}"
     if not found.drops_privileges:
         pytest.skip("the zygote is used only when the grader runs as root")
+    if not warm.forking_supported():
+        pytest.skip("the zygote needs Linux 5.8 (setns on a pidfd): kernels start afresh")
     return found
 
 
@@ -177,6 +180,23 @@ def test_a_dead_kernel_ends_like_a_started_one(sandbox, tmp_path, monkeypatch, e
     assert outcomes[0][:2] == outcomes[1][:2]
     assert "ядро Python завершилось" in outcomes[1][0]
     assert outcomes[1][2] < 30  # noticed at once, not after a timeout
+
+
+def test_a_kernel_the_zygote_cannot_fork_is_started_afresh(sandbox, tmp_path, monkeypatch):
+    def refuse(self, request):
+        raise OSError("kernel zygote: setns: Invalid argument")
+
+    monkeypatch.setattr(Zygote, "spawn", refuse)
+    result = run(
+        notebook(IMPORTS, FORKED, "print(np.arange(4).sum())"),
+        tmp_path,
+        sandbox,
+        monkeypatch,
+        fork=True,
+    )
+    assert result["problem"] == ""
+    cells = nbformat.reads(result["nb"], as_version=4).cells
+    assert [c.outputs[0]["text"] for c in cells[1:]] == ["False\n", "6\n"]
 
 
 def test_tensorflow_is_never_forked(sandbox):

@@ -543,7 +543,15 @@ class SandboxKernelManager(AsyncKernelManager):
         kw["env"] = dict(self._env)  # the grader's environment never reaches the kernel
         started = await super()._async_start_kernel(**kw)
         if self._zygote is not None:
-            self._fork_kernel()
+            try:
+                self._fork_kernel()
+            except RuntimeError:
+                # The zygote could not fork it (it died, or this kernel lacks setns on a pidfd):
+                # the kernel is started afresh instead, never lost.
+                self._zygote = None
+                process = self.provisioner.process
+                process.wait(timeout=30)
+                started = await super()._async_start_kernel(**kw)
         return started
 
     def _fork_kernel(self) -> None:

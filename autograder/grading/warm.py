@@ -174,6 +174,7 @@ def zygote(sandbox: Sandbox, env: dict[str, str], fonts, preload: tuple[str, ...
     list, an import that is not safe to fork (TensorFlow), or ``AUTOGRADER_ZYGOTE=off``."""
     if (
         os.environ.get("AUTOGRADER_ZYGOTE") == "off"
+        or not forking_supported()
         or not (sandbox.isolated and sandbox.drops_privileges)
         or fonts is None
         or not set(preload) <= set(FORKABLE)
@@ -194,6 +195,16 @@ def zygote(sandbox: Sandbox, env: dict[str, str], fonts, preload: tuple[str, ...
             at_exit(_ZYGOTES[key].close)
             at_exit(_remove, lock[1])
         return _ZYGOTES[key]
+
+
+def forking_supported() -> bool:
+    """setns into a process's namespaces through a pidfd: Linux 5.8 and later."""
+    release = os.uname().release.split(".")
+    try:
+        version = (int(release[0]), int(release[1].split("-")[0]))
+    except (IndexError, ValueError):
+        return False
+    return hasattr(os, "pidfd_open") and version >= (5, 8)
 
 
 def _remove(path: str) -> None:
