@@ -184,6 +184,7 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the ker
         _as_fresh_interpreter(request["argv"])
         from ipykernel import kernelapp
 
+        _deeper_iopub_queue(kernelapp.IPKernelApp)
         kernelapp.launch_new_instance()
         code = 0
     except SystemExit as e:
@@ -195,6 +196,25 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the ker
 
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+IOPUB_SEND_QUEUE = 100_000  # messages; ZeroMQ's default of 1000 drops a progress loop's
+
+
+def _deeper_iopub_queue(app) -> None:
+    """A live-progress loop sends tens of thousands of messages faster than a busy grader reads
+    them; past ZeroMQ's queue they are dropped, a cell's final ``idle`` among them, and the
+    grader then waits for it until the notebook's budget ends. The kernel's output sockets get
+    a deeper queue (its memory stays bounded by the kernel's cgroup)."""
+    import zmq
+
+    init_iopub = app.init_iopub
+
+    def deeper(self, context):
+        context.setsockopt(zmq.SNDHWM, IOPUB_SEND_QUEUE)
+        init_iopub(self, context)
+
+    app.init_iopub = deeper
 
 
 def _as_fresh_interpreter(argv: list[str]) -> None:
